@@ -1,0 +1,299 @@
+"""Controlled before/after designs: difference-in-differences (OLS, logit) and ANCOVA.
+
+Sign: estimate = (intervention change) − (comparison change); group 1 = intervention,
+wave 1 = follow-up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from ._data import as_float, labels
+from .results import TestResult, empty_result
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """One regression coefficient with its cluster-robust inference."""
+
+    estimate: float
+    standard_error: float
+    statistic: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+
+def ols_cluster(
+    *,
+    y: ArrayLike,
+    regressors: Mapping[str, ArrayLike],
+    cluster: ArrayLike,
+    alpha: float = 0.05,
+) -> tuple[dict[str, Coefficient], float]:
+    """OLS with an intercept and cluster-robust SEs; returns coefficients and the t df.
+
+    The covariance is the CR1 sandwich with the small-sample factor G/(G−1)·(N−1)/(N−K),
+    as Stata ``vce(cluster)`` and R ``sandwich::vcovCL`` (type HC1) use; tests and intervals
+    use a t distribution with G − 1 degrees of freedom (Stata's convention).
+    """
+    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
+    groups = pd.factorize(labels(cluster))[0]
+    fit = sm.OLS(as_float(y), design).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": True}, use_t=True
+    )
+    return _coefficients(fit, alpha), float(fit.df_resid_inference)
+
+
+def _coefficients(fit: object, alpha: float) -> dict[str, Coefficient]:
+    """Collect estimate, SE, statistic, p and CI per coefficient of a statsmodels fit."""
+    intervals = fit.conf_int(alpha=alpha)
+    return {
+        name: Coefficient(
+            estimate=float(fit.params[name]),
+            standard_error=float(fit.bse[name]),
+            statistic=float(fit.tvalues[name]),
+            p_value=float(fit.pvalues[name]),
+            ci_low=float(intervals.loc[name, 0]),
+            ci_high=float(intervals.loc[name, 1]),
+        )
+        for name in fit.params.index
+    }
+
+
+def _long_frame(
+    y: ArrayLike, group: ArrayLike, wave: ArrayLike, cluster: ArrayLike
+) -> pd.DataFrame:
+    """Assemble the long data, dropping rows without an outcome, group or wave."""
+    frame = pd.DataFrame(
+        {
+            "y": as_float(y),
+            "group": as_float(group),
+            "wave": as_float(wave),
+            "cluster": labels(cluster),
+        }
+    ).dropna(subset=["y", "group", "wave"])
+    if not frame[["group", "wave"]].isin([0.0, 1.0]).all().all():
+        raise ValueError("group and wave must be coded 0/1")
+    return frame
+
+
+def _cell_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Observations per group × wave cell, for the flow and for suppression."""
+    counts = frame.groupby(["group", "wave"]).size()
+    return {f"group{int(g)}_wave{int(w)}": int(n) for (g, w), n in counts.items()}
+
+
+def _has_all_cells(frame: pd.DataFrame) -> bool:
+    """True when each of the four group × wave cells has data."""
+    return frame.groupby(["group", "wave"]).ngroups == 4
+
+
+def pooled_baseline_sd(frame: pd.DataFrame) -> float:
+    """Pooled within-group SD of the outcome at baseline: the DiD standardiser."""
+    baseline = frame[frame["wave"] == 0].groupby("group")["y"]
+    sizes, variances = baseline.count(), baseline.var(ddof=1)
+    return math.sqrt(float(((sizes - 1) * variances).sum() / (sizes.sum() - len(sizes))))
+
+
+def did_ols(
+    *,
+    y: ArrayLike,
+    group: ArrayLike,
+    wave: ArrayLike,
+    cluster: ArrayLike,
+    alpha: float = 0.05,
+) -> TestResult:
+    """Difference-in-differences by OLS ``y ~ group * wave`` with cluster-robust SEs.
+
+    Cluster by site when sites exist, else by participant. The standardised DiD divides the
+    estimate and its interval by the pooled baseline SD (treated as known).
+    """
+    frame = _long_frame(y, group, wave, cluster)
+    if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
+        return empty_result("did_ols", len(frame), "a group × wave cell is empty or one cluster")
+    coefficients, df = ols_cluster(
+        y=frame["y"],
+        regressors={
+            "group": frame["group"],
+            "wave": frame["wave"],
+            "group_x_wave": frame["group"] * frame["wave"],
+        },
+        cluster=frame["cluster"],
+        alpha=alpha,
+    )
+    did = coefficients["group_x_wave"]
+    sd = pooled_baseline_sd(frame)
+    scale = sd if sd > 0 else math.nan
+    means = frame.groupby(["group", "wave"])["y"].mean()
+    return TestResult(
+        method="did_ols",
+        n=len(frame),
+        estimate=did.estimate,
+        ci_low=did.ci_low,
+        ci_high=did.ci_high,
+        statistic=did.statistic,
+        df=df,
+        p_value=did.p_value,
+        effect_size=did.estimate / scale,
+        effect_size_name="standardised_did",
+        effect_size_ci_low=did.ci_low / scale,
+        effect_size_ci_high=did.ci_high / scale,
+        extra={
+            "standard_error": did.standard_error,
+            "n_clusters": int(frame["cluster"].nunique()),
+            "baseline_sd": sd,
+            "cell_means": {f"group{int(g)}_wave{int(w)}": float(m) for (g, w), m in means.items()},
+            "cell_n": _cell_counts(frame),
+        },
+    )
+
+
+def ancova(
+    *,
+    baseline: ArrayLike,
+    followup: ArrayLike,
+    group: ArrayLike,
+    cluster: ArrayLike | None = None,
+    alpha: float = 0.05,
+) -> TestResult:
+    """ANCOVA ``followup ~ baseline + group`` on complete pairs; estimate = group coefficient.
+
+    Classical OLS SEs, or cluster-robust (as in ``ols_cluster``) when ``cluster`` is given.
+    The effect size divides by the pooled within-group baseline SD, like the DiD.
+    """
+    columns = {"baseline": as_float(baseline), "followup": as_float(followup)}
+    columns["group"] = as_float(group)
+    columns["cluster"] = (
+        labels(cluster) if cluster is not None else np.arange(len(columns["group"]))
+    )
+    frame = pd.DataFrame(columns).dropna(subset=["baseline", "followup", "group"])
+    if frame["group"].nunique() < 2 or len(frame) < 4:
+        return empty_result("ancova", len(frame), "needs both groups and at least 4 pairs")
+    design = sm.add_constant(frame[["baseline", "group"]])
+    if cluster is None:
+        fit = sm.OLS(frame["followup"], design).fit()
+    else:
+        groups = pd.factorize(frame["cluster"])[0]
+        fit = sm.OLS(frame["followup"], design).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        )
+    effect = _coefficients(fit, alpha)["group"]
+    sizes = frame.groupby("group")["baseline"].agg(["count", "var"])
+    sd = math.sqrt(float(((sizes["count"] - 1) * sizes["var"]).sum() / (len(frame) - 2)))
+    scale = sd if sd > 0 else math.nan
+    df = float(getattr(fit, "df_resid_inference", None) or fit.df_resid)
+    return TestResult(
+        method="ancova",
+        n=len(frame),
+        estimate=effect.estimate,
+        ci_low=effect.ci_low,
+        ci_high=effect.ci_high,
+        statistic=effect.statistic,
+        df=df,
+        p_value=effect.p_value,
+        effect_size=effect.estimate / scale,
+        effect_size_name="standardised_ancova_difference",
+        effect_size_ci_low=effect.ci_low / scale,
+        effect_size_ci_high=effect.ci_high / scale,
+        extra={"standard_error": effect.standard_error, "baseline_sd": sd},
+    )
+
+
+def logit_cluster(
+    *,
+    y: ArrayLike,
+    regressors: Mapping[str, ArrayLike],
+    cluster: ArrayLike,
+    alpha: float = 0.05,
+) -> dict[str, Coefficient]:
+    """Logistic regression with an intercept and cluster-robust SEs (Wald z inference).
+
+    The sandwich is scaled by G/(G−1) only, the default of R ``sandwich::vcovCL`` for glm
+    objects and of Stata's ``logit, vce(cluster)``.
+    """
+    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
+    groups = pd.factorize(labels(cluster))[0]
+    n_clusters = int(groups.max()) + 1
+    fit = sm.GLM(as_float(y), design, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
+    )
+    variances = np.clip(np.diag(fit.cov_params()), 0, None)  # rounding can dip below 0
+    standard_errors = np.sqrt(variances * n_clusters / (n_clusters - 1))
+    critical = stats.norm.ppf(1 - alpha / 2)
+    result = {}
+    for name, estimate, standard_error in zip(
+        fit.params.index, fit.params, standard_errors, strict=True
+    ):
+        z_value = estimate / standard_error
+        result[name] = Coefficient(
+            estimate=float(estimate),
+            standard_error=float(standard_error),
+            statistic=float(z_value),
+            p_value=float(2 * stats.norm.sf(abs(z_value))),
+            ci_low=float(estimate - critical * standard_error),
+            ci_high=float(estimate + critical * standard_error),
+        )
+    return result
+
+
+def did_logit(
+    *,
+    y: ArrayLike,
+    group: ArrayLike,
+    wave: ArrayLike,
+    cluster: ArrayLike,
+    alpha: float = 0.05,
+) -> TestResult:
+    """DiD for a 0/1 outcome: logit ``y ~ group * wave`` with cluster-robust SEs.
+
+    Equivalent to GEE with an independence working correlation (robust SEs) times G/(G−1).
+    The estimate is the interaction on the log-odds scale (Wald z test); the effect size is
+    its exponential, the ratio of the intervention and comparison odds ratios.
+    """
+    frame = _long_frame(y, group, wave, cluster)
+    if not frame["y"].isin([0.0, 1.0]).all():
+        raise ValueError("did_logit needs a 0/1 outcome")
+    if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
+        return empty_result("did_logit", len(frame), "a group × wave cell is empty or one cluster")
+    effect = logit_cluster(
+        y=frame["y"],
+        regressors={
+            "group": frame["group"],
+            "wave": frame["wave"],
+            "group_x_wave": frame["group"] * frame["wave"],
+        },
+        cluster=frame["cluster"],
+        alpha=alpha,
+    )["group_x_wave"]
+    proportions = frame.groupby(["group", "wave"])["y"].mean()
+    return TestResult(
+        method="did_logit",
+        n=len(frame),
+        estimate=effect.estimate,
+        ci_low=effect.ci_low,
+        ci_high=effect.ci_high,
+        statistic=effect.statistic,
+        df=None,
+        p_value=effect.p_value,
+        effect_size=math.exp(effect.estimate),
+        effect_size_name="odds_ratio",
+        effect_size_ci_low=math.exp(effect.ci_low),
+        effect_size_ci_high=math.exp(effect.ci_high),
+        extra={
+            "standard_error": effect.standard_error,
+            "n_clusters": int(frame["cluster"].nunique()),
+            "cell_proportions": {
+                f"group{int(g)}_wave{int(w)}": float(p) for (g, w), p in proportions.items()
+            },
+            "cell_n": _cell_counts(frame),
+        },
+    )

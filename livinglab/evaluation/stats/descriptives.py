@@ -1,0 +1,48 @@
+"""Descriptive statistics per wave and group, NaN-safe."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._data import as_float
+
+Scale = Literal["continuous", "ordinal", "binary"]
+
+
+def descriptives(*, values: ArrayLike, scale: Scale) -> dict[str, Any]:
+    """Summarise one cell of the descriptives table; missing values are counted, not used.
+
+    Continuous and ordinal: n, mean, sd (n − 1), median, q1, q3 (R's default type-7
+    quantiles), min, max. Binary (0/1): n, count of 1s, proportion. Numbers are None when
+    they cannot be computed (no data; sd with n < 2).
+    """
+    array = as_float(values)
+    present = array[~np.isnan(array)]
+    n = int(present.size)
+    summary: dict[str, Any] = {"scale": scale, "n": n, "n_missing": int(array.size - n)}
+    if scale == "binary":
+        if not np.isin(present, (0.0, 1.0)).all():
+            raise ValueError("binary values must be 0 or 1")
+        count = int(present.sum())
+        summary.update(count=count, proportion=count / n if n else None)
+        return summary
+    if scale not in ("continuous", "ordinal"):
+        raise ValueError(f"unknown scale: {scale!r}")
+    if n == 0:
+        keys = ("mean", "sd", "median", "q1", "q3", "min", "max")
+        summary.update(dict.fromkeys(keys))
+        return summary
+    q1, median, q3 = np.quantile(present, [0.25, 0.5, 0.75])
+    summary.update(
+        mean=float(present.mean()),
+        sd=float(present.std(ddof=1)) if n > 1 else None,
+        median=float(median),
+        q1=float(q1),
+        q3=float(q3),
+        min=float(present.min()),
+        max=float(present.max()),
+    )
+    return summary

@@ -1,0 +1,65 @@
+"""The result record every statistical method returns, and its JSON-safe form."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+
+def json_safe(value: Any) -> Any:
+    """Turn numpy scalars, NaN and infinities into plain JSON values (None when not finite)."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [json_safe(item) for item in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One estimate with its test and effect size, following DESIGN.md §4 (results JSON)."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    method: str
+    n: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    statistic: float | None
+    df: float | None
+    p_value: float | None
+    effect_size: float | None = None
+    effect_size_name: str | None = None
+    effect_size_ci_low: float | None = None
+    effect_size_ci_high: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise for the results JSON: plain floats, None for NaN or infinite numbers."""
+        return {item.name: json_safe(getattr(self, item.name)) for item in fields(self)}
+
+
+def empty_result(method: str, n: int, reason: str) -> TestResult:
+    """Say why a method could not produce numbers (too few pairs, no variance, ...)."""
+    return TestResult(
+        method=method,
+        n=n,
+        estimate=None,
+        ci_low=None,
+        ci_high=None,
+        statistic=None,
+        df=None,
+        p_value=None,
+        extra={"reason": reason},
+    )

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load the demo, then a Celery worker and the web server; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+mkdir -p var/log
+
+"$PY" manage.py compilemessages --ignore=.venv --ignore=var -v0
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py load_demo
+
+"$PY" -m celery -A livinglab worker --loglevel=INFO --concurrency=2 \
+    --hostname "livinglab-dev@%h" >var/log/worker.log 2>&1 &
+WORKER_PID=$!
+stop() {
+    trap - EXIT INT TERM
+    kill -TERM "$WORKER_PID" 2>/dev/null || true
+    wait "$WORKER_PID" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+cat <<TXT
+
+  LivingLab Prévention is starting:
+    site          http://127.0.0.1:${PORT}/
+    admin         http://127.0.0.1:${PORT}/admin/
+    health        http://127.0.0.1:${PORT}/healthz
+    Celery worker pid ${WORKER_PID}, log in var/log/worker.log
+  Ctrl-C stops the web server and the worker.
+
+TXT
+"$PY" manage.py runserver "127.0.0.1:${PORT}"

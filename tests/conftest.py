@@ -1,0 +1,78 @@
+"""Shared fixtures: media in a temporary folder, and a real Celery worker process."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of the test database, for a worker process started from the tests."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Start a real `celery worker` on the test database and this session's queue."""
+    from livinglab.celery import app, ensure_broker_folders, ping
+
+    broker_dir = getattr(settings, "CELERY_BROKER_DIR", None)
+    if settings.CELERY_BROKER_URL.startswith("filesystem://") and broker_dir:
+        shutil.rmtree(broker_dir, ignore_errors=True)
+    ensure_broker_folders()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "livinglab.settings.test",
+        "DATABASE_URL": database_url(connections["default"].settings_dict),
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+    }
+    log_path = Path(settings.VAR_DIR) / "test-worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "livinglab", "worker",
+                "--concurrency=1", "--pool=prefork", "--loglevel=INFO",
+                "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--hostname", f"test-{os.getpid()}@%h",
+            ],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early, see {log_path}")
+            try:
+                ping.delay(0).get(timeout=5)
+                break
+            except Exception:  # noqa: BLE001 - not ready yet: retry until the deadline
+                if time.monotonic() > deadline:
+                    raise
+        process.log_path = log_path
+        process.app = app
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,121 @@
+"""Foundation: pages, health endpoint, demo loading and settings behave as documented."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.models import Site
+
+from livinglab import views
+from livinglab.cms.models import HomePage
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+def test_home_page_and_admin_login_are_served_in_french(client, demo):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'lang="fr"' in home.content.decode()
+    assert "LivingLab Prévention" in home.content.decode()
+    login = client.get("/admin/login/")
+    assert login.status_code == 200
+    assert "Identifiant" in login.content.decode() or "Nom d’utilisateur" in login.content.decode()
+
+
+def test_english_is_available_in_the_admin(client, demo):
+    from wagtail.users.models import UserProfile
+
+    user = get_user_model().objects.get(username="admin")
+    client.force_login(user)
+    assert "Tableau de bord" in client.get("/admin/").content.decode()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    assert "Dashboard" in client.get("/admin/").content.decode()
+
+
+def test_english_visitors_are_served(client, demo):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
+    assert "Skip to content" in response.content.decode()
+
+
+def test_healthz_reports_both_checks(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["broker"]["ok"] is True
+
+
+def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+    monkeypatch.setattr(views, "check_database", lambda: {"ok": False, "error": "OperationalError"})
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"]["ok"] is False
+
+
+def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
+    # A real connection attempt to a port where nothing listens, not a mocked check.
+    real_check = views.check_broker
+    monkeypatch.setattr(views, "check_broker", lambda: real_check("redis://127.0.0.1:9/0"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_load_demo_is_idempotent(settings, demo):
+    counts = (get_user_model().objects.count(), HomePage.objects.count(), Site.objects.count())
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert counts == (
+        get_user_model().objects.count(),
+        HomePage.objects.count(),
+        Site.objects.count(),
+    )
+    assert counts[1] == 1
+    assert Site.objects.get(is_default_site=True).root_page.specific.__class__ is HomePage
+    roles = set(get_user_model().objects.values_list("username", flat=True))
+    assert {"admin", "gestionnaire", "evaluatrice", "editeur"} <= roles
+
+
+def test_load_demo_refuses_known_passwords_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
+    assert not get_user_model().objects.filter(username="admin").exists()
+    call_command("load_demo", "--force", stdout=open(os.devnull, "w"))
+    assert get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_settings_refuse_to_start_without(missing):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"}
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "livinglab.settings.production"
+    env.update({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"})
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert missing in result.stderr

@@ -1,0 +1,95 @@
+"""Linear mixed models against lme4's published sleepstudy fit and exact ANOVA identities."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from livinglab.evaluation.stats import fit_random_intercepts, mixed_model, variance_components
+
+
+@pytest.fixture(scope="module")
+def sleepstudy(reference_data):
+    return pd.read_csv(reference_data / "sleepstudy.csv")
+
+
+def test_random_intercept_fit_reproduces_lme4(sleepstudy):
+    # lme4: summary(lmer(Reaction ~ Days + (1 | Subject), sleepstudy)), REML, prints
+    # Subject (Intercept) variance 1378.2 (SD 37.12), Residual 960.5 (SD 30.99);
+    # (Intercept) 251.4051 (SE 9.7467), Days 10.4673 (SE 0.8042).
+    fixed = pd.DataFrame({"intercept": 1.0, "Days": sleepstudy["Days"]})
+    fit = fit_random_intercepts(
+        y=sleepstudy["Reaction"], fixed=fixed, subject=sleepstudy["Subject"]
+    )
+    assert fit.fe_params["intercept"] == pytest.approx(251.4051, abs=5e-4)
+    assert fit.fe_params["Days"] == pytest.approx(10.4673, abs=5e-4)
+    assert fit.bse_fe["intercept"] == pytest.approx(9.7467, abs=5e-4)
+    assert fit.bse_fe["Days"] == pytest.approx(0.8042, abs=5e-4)
+    variances = variance_components(fit)
+    assert variances["subject"] == pytest.approx(1378.2, abs=0.05)
+    assert variances["residual"] == pytest.approx(960.5, abs=0.05)
+    assert np.sqrt(variances["subject"]) == pytest.approx(37.12, abs=0.005)
+    assert np.sqrt(variances["residual"]) == pytest.approx(30.99, abs=0.005)
+
+
+def test_wave_factor_model_equals_balanced_anova(sleepstudy):
+    # With every subject seen on every day, REML for y ~ factor(day) + (1 | subject) has a
+    # closed form (two-way ANOVA): contrasts are differences of day means, the residual
+    # variance is the subject × day mean square, the subject variance (MS_subject − MS_e)/k
+    # and every contrast has SE sqrt(2 σ²_e / N).
+    results = mixed_model(
+        y=sleepstudy["Reaction"], wave=sleepstudy["Days"], subject=sleepstudy["Subject"]
+    )
+    table = sleepstudy.pivot(index="Subject", columns="Days", values="Reaction")
+    subjects, days = table.shape
+    day_means, subject_means, grand = table.mean(), table.mean(axis=1), table.to_numpy().mean()
+    interaction = (
+        table.to_numpy() - subject_means.to_numpy()[:, None] - day_means.to_numpy() + grand
+    )
+    ms_error = (interaction**2).sum() / ((subjects - 1) * (days - 1))
+    ms_subject = days * ((subject_means - grand) ** 2).sum() / (subjects - 1)
+    assert len(results) == days - 1
+    for result, day in zip(results, table.columns[1:], strict=True):
+        assert result.method == "mixed_model"
+        assert result.extra["wave"] == day and result.extra["baseline_wave"] == 0
+        assert result.n == subjects
+        assert result.estimate == pytest.approx(day_means[day] - day_means[0], abs=1e-6)
+        assert result.extra["standard_error"] == pytest.approx(
+            np.sqrt(2 * ms_error / subjects), rel=1e-4
+        )
+    variances = results[0].extra["variance_components"]
+    assert variances["residual"] == pytest.approx(ms_error, rel=1e-4)
+    assert variances["subject"] == pytest.approx((ms_subject - ms_error) / days, rel=1e-4)
+
+
+def test_wave_order_names_the_baseline_and_sign(sleepstudy):
+    last_three = sleepstudy[sleepstudy["Days"].isin([7, 8, 9])]
+    names = last_three["Days"].map({7: "suivi", 8: "inclusion", 9: "fin"})
+    results = mixed_model(
+        y=last_three["Reaction"],
+        wave=names,
+        subject=last_three["Subject"],
+        wave_order=["inclusion", "suivi", "fin"],
+    )
+    means = last_three.groupby("Days")["Reaction"].mean()
+    assert [r.extra["wave"] for r in results] == ["suivi", "fin"]
+    assert results[0].estimate == pytest.approx(means[7] - means[8], abs=1e-6)
+    assert results[1].estimate == pytest.approx(means[9] - means[8], abs=1e-6)
+
+
+def test_site_adds_a_variance_component_without_moving_balanced_contrasts(sleepstudy):
+    site = sleepstudy["Subject"].rank(method="dense").astype(int) % 3
+    results = mixed_model(
+        y=sleepstudy["Reaction"], wave=sleepstudy["Days"], subject=sleepstudy["Subject"], site=site
+    )
+    means = sleepstudy.groupby("Days")["Reaction"].mean()
+    assert set(results[0].extra["variance_components"]) == {"site", "subject", "residual"}
+    assert results[-1].estimate == pytest.approx(means[9] - means[0], abs=1e-4)
+
+
+def test_missing_follow_up_is_used_not_dropped(sleepstudy):
+    incomplete = sleepstudy.drop(index=sleepstudy.index[(sleepstudy["Days"] == 9)][:3])
+    results = mixed_model(
+        y=incomplete["Reaction"], wave=incomplete["Days"], subject=incomplete["Subject"]
+    )
+    assert results[-1].n == 15
+    assert results[0].extra["n_observations"] == 177
