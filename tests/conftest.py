@@ -1,7 +1,6 @@
 """Shared fixtures: media in a temporary folder, and a real Celery worker process."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -33,12 +32,12 @@ def database_url(settings_dict: dict) -> str:
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """Start a real `celery worker` on the test database and this session's queue."""
-    from livinglab.celery import app, ensure_broker_folders, ping
+    from livinglab.celery import app, ping
 
-    broker_dir = getattr(settings, "CELERY_BROKER_DIR", None)
-    if settings.CELERY_BROKER_URL.startswith("filesystem://") and broker_dir:
-        shutil.rmtree(broker_dir, ignore_errors=True)
-    ensure_broker_folders()
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # Messages of earlier sessions (other queues) would only pile up: drop them.
+        for message in Path(settings.CELERY_BROKER_DIR, "queue").glob("*.msg"):
+            message.unlink(missing_ok=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "livinglab.settings.test",

@@ -3,7 +3,14 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASE_IS_SQLITE, DATABASES, VAR_DIR, env
+from .base import (
+    CELERY_BROKER_URL,
+    DATABASE_IS_SQLITE,
+    DATABASES,
+    VAR_DIR,
+    env,
+    filesystem_broker,
+)
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key-4b6d8f0a2c4e6f8a0b2d4f6a8c0e2a4c"  # noqa: S105 - tests only
@@ -19,10 +26,4 @@ if DATABASE_IS_SQLITE:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"livinglab-test-{os.getpid()}")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_DIR = VAR_DIR / "celery-test"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
+    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_RESULT_BACKEND = filesystem_broker(CELERY_BROKER_DIR)
