@@ -8,7 +8,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def reference_data() -> Path:
-    """Public reference data sets (tests/data/reference/README.md); LIVINGLAB_REFERENCE_DATA overrides."""
+    """Public reference data sets (tests/data/reference/); LIVINGLAB_REFERENCE_DATA overrides."""
     override = os.environ.get("LIVINGLAB_REFERENCE_DATA")
     folder = (
         Path(override) if override else Path(__file__).resolve().parents[1] / "data" / "reference"
