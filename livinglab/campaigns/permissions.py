@@ -1,0 +1,70 @@
+"""Object-level access to campaigns: who may see, edit, evaluate and export what.
+
+A user's rights on a campaign come from their memberships in the organisations that lead it or
+partner in it. Every view, download and API call asks these functions; menus only mirror them.
+"""
+
+from django.db.models import Q, QuerySet
+
+from livinglab.campaigns.models import Campaign, Membership
+
+Role = Membership.Role
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns led by, or partnered with, an organisation the user belongs to."""
+    if not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    organisations = Membership.objects.filter(user=user).values("organisation")
+    return Campaign.objects.filter(
+        Q(lead_organisation__in=organisations) | Q(partnerships__organisation__in=organisations)
+    ).distinct()
+
+
+def campaign_roles(user, campaign: Campaign) -> set[str]:
+    """The user's roles on this campaign; "lead_manager" when they manage the lead organisation."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {Role.MANAGER, Role.MEMBER, Role.EVALUATOR, "lead_manager"}
+    memberships = Membership.objects.filter(user=user).filter(
+        Q(organisation=campaign.lead_organisation_id)
+        | Q(organisation__partnerships__campaign=campaign)
+    )
+    roles: set[str] = set()
+    for organisation_id, role in memberships.values_list("organisation_id", "role").distinct():
+        roles.add(role)
+        if role == Role.MANAGER and organisation_id == campaign.lead_organisation_id:
+            roles.add("lead_manager")
+    return roles
+
+
+def can_view(user, campaign: Campaign) -> bool:
+    return bool(campaign_roles(user, campaign))
+
+
+def can_contribute(user, campaign: Campaign) -> bool:
+    """Members and managers record co-design sessions, contributions and decisions."""
+    return bool(campaign_roles(user, campaign) & {Role.MANAGER, Role.MEMBER})
+
+
+def can_edit(user, campaign: Campaign) -> bool:
+    """Managers of a leading or partner organisation edit the campaign and its records."""
+    return Role.MANAGER in campaign_roles(user, campaign)
+
+
+def can_move_lifecycle(user, campaign: Campaign) -> bool:
+    """Only managers of the lead organisation move a campaign through its lifecycle."""
+    return "lead_manager" in campaign_roles(user, campaign)
+
+
+def can_evaluate(user, campaign: Campaign) -> bool:
+    """Evaluators and managers run evaluations and download aggregated statistics."""
+    return bool(campaign_roles(user, campaign) & {Role.MANAGER, Role.EVALUATOR})
+
+
+def can_export_rows(user, campaign: Campaign) -> bool:
+    """Row-level pseudonymous exports are for campaign managers only."""
+    return Role.MANAGER in campaign_roles(user, campaign)
