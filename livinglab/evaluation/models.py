@@ -265,6 +265,7 @@ class CodeMatch(models.Model):
     unmatched = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="match_candidates_as_unmatched"
     )
+    unmatched_code = models.CharField(_("code non apparié"), max_length=40)
     candidate = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="match_candidates_as_candidate"
     )

@@ -15,8 +15,3 @@ def reference_data() -> Path:
     )
     assert folder.is_dir(), f"reference data not found in {folder}"
     return folder
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp():
-    """Shadow tests/conftest.py's media fixture: the pure statistics tests need no Django."""

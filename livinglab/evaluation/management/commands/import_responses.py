@@ -1,0 +1,64 @@
+"""Import a CSV/XLSX of responses; any bad row → non-zero exit, per-row errors, nothing written."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from livinglab.campaigns.models import Campaign
+from livinglab.evaluation.imports import ImportFailed, responses_import
+
+
+class Command(BaseCommand):
+    help = "Importe un fichier de réponses (CSV ou XLSX : format générique, LimeSurvey, Kobo, ODK)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--campaign", required=True, help="Campaign slug.")
+        parser.add_argument("--dry-run", action="store_true", help="Check only, write nothing.")
+        parser.add_argument(
+            "--create-participants",
+            action="store_true",
+            help="Create unknown participant codes (with the file's group and site).",
+        )
+        parser.add_argument("--wave", help="Wave code when the file has no wave column.")
+        parser.add_argument(
+            "--mapping",
+            type=Path,
+            help='JSON {"fields": {"participant": COLUMN, ...}, "indicators": {CODE: COLUMN}}; '
+            "saved for the campaign and the file's format.",
+        )
+
+    def handle(self, *args, file: Path, campaign: str, **options):
+        target = Campaign.objects.filter(slug=campaign).first()
+        if target is None:
+            raise CommandError(f"Campagne inconnue : {campaign}")
+        mapping = None
+        if options["mapping"]:
+            mapping = json.loads(options["mapping"].read_text(encoding="utf-8"))
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error}") from error
+        try:
+            report = responses_import(
+                campaign=target,
+                data=data,
+                filename=file.name,
+                dry_run=options["dry_run"],
+                create_participants=options["create_participants"],
+                wave=options["wave"],
+                mapping=mapping,
+                save_mapping=mapping is not None,
+            )
+        except ImportFailed as failure:
+            for issue in failure.issues:
+                self.stderr.write(str(issue))
+            raise CommandError(
+                f"{file}: {len(failure.issues)} erreur(s), rien n'a été importé."
+            ) from failure
+        verb = "seraient importées" if report.dry_run else "importées"
+        self.stdout.write(
+            f"{file.name} ({report.source_format}) : {report.rows} lignes, {report.values} valeurs "
+            f"{verb}, {report.new_participants} nouveau(x) participant(s)."
+        )
