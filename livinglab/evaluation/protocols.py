@@ -115,6 +115,37 @@ def _indicator_for(outcome: dict) -> Indicator:
     return indicator
 
 
+def _normalised(definition: dict, campaign: Campaign) -> dict:
+    """An input definition in the exact shape of `protocol_definition`, to compare hashes."""
+    waves = {wave.code: wave for wave in campaign.waves.all()}
+    return {
+        "design": definition["design"],
+        "waves": list(definition["waves"]),
+        "wave_windows": {
+            code: [
+                waves[code].opens_on.isoformat() if waves[code].opens_on else None,
+                waves[code].closes_on.isoformat() if waves[code].closes_on else None,
+            ]
+            for code in definition["waves"]
+        },
+        "outcomes": [
+            {
+                "indicator": indicator.code,
+                "label": outcome.get("label") or indicator.label,
+                "scale": indicator.scale,
+                "primary": bool(outcome.get("primary")),
+            }
+            for outcome, indicator in (
+                (outcome, _indicator_for(outcome)) for outcome in definition["outcomes"]
+            )
+        ],
+        "alpha": float(definition.get("alpha", 0.05)),
+        "correction": definition.get("correction", "holm"),
+        "min_cell_size": int(definition.get("min_cell_size", 10)),
+        "subgroups": list(definition.get("subgroups", [])),
+    }
+
+
 @transaction.atomic
 def protocol_import(*, definition: dict, user=None, deviation: str = "") -> Protocol:
     """Create or update a campaign's protocol from its JSON definition.
@@ -138,15 +169,14 @@ def protocol_import(*, definition: dict, user=None, deviation: str = "") -> Prot
         )
     windows = definition.get("wave_windows") or {}
     for order, code in enumerate(definition["waves"]):
-        opens_on, closes_on = (windows.get(code) or [None, None])[:2]
-        Wave.objects.update_or_create(
-            campaign=campaign,
-            code=code,
-            defaults={"order": order, "opens_on": opens_on, "closes_on": closes_on},
-        )
+        wave, _created = Wave.objects.get_or_create(campaign=campaign, code=code)
+        wave.order = order
+        if code in windows:  # windows set in the admin are kept when the file has none
+            wave.opens_on, wave.closes_on = (windows[code] or [None, None])[:2]
+        wave.save()
     current = current_protocol(campaign)
     if current is not None and current.is_locked:
-        if definition_hash(definition) == current.lock_hash:
+        if definition_hash(_normalised(definition, campaign)) == current.lock_hash:
             return current
         protocol = Protocol(campaign=campaign, version=current.version + 1, created_by=user)
         protocol.deviation = deviation or _(

@@ -19,7 +19,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASE_IS_SQLITE:
     # A file (not :memory:) so that a real Celery worker process sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-livinglab.sqlite3")}
+    # One file per test process: parallel runs in one checkout must not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-livinglab-{os.getpid()}.sqlite3")}
 
 # One queue per test session, so a worker never consumes another session's stale messages
 # (the filesystem folder and Redis database outlive a run).

@@ -1,6 +1,5 @@
 """Export a campaign's pseudonymous responses, wide format, formulas escaped."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,4 +27,4 @@ class Command(BaseCommand):
         elif format == "xlsx":
             raise CommandError("--format xlsx needs --output FILE.")
         else:
-            sys.stdout.write(content.decode("utf-8"))
+            self.stdout.write(content.decode("utf-8"), ending="")
