@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("livinglab.cms.api")),  # CMS: API v2 and published results
+    path("evaluation/", include("livinglab.evaluation.runs_urls")),  # runs: progress, downloads
 ]
 
 if settings.DEBUG:
@@ -23,6 +25,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("questionnaire/", include("livinglab.evaluation.urls")),  # online questionnaires
+    path("", include("livinglab.cms.urls")),  # CMS: /recherche/ (before the page catch-all)
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -29,29 +29,25 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """Start a real `celery worker` on the test database and this session's queue."""
+def start_worker(
+    *, queue: str, log_path: Path, hostname: str, extra_env: dict | None = None
+) -> subprocess.Popen:
+    """Start a real `celery worker` on the test database, consuming `queue`; wait for it."""
     from livinglab.celery import app, ping
 
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        # Messages of earlier sessions (other queues) would only pile up: drop them.
-        for message in Path(settings.CELERY_BROKER_DIR, "queue").glob("*.msg"):
-            message.unlink(missing_ok=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "livinglab.settings.test",
         "DATABASE_URL": database_url(connections["default"].settings_dict),
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "CELERY_QUEUE": queue,
+        **(extra_env or {}),
     }
-    log_path = Path(settings.VAR_DIR) / "test-worker.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "livinglab", "worker",
                 "--concurrency=1", "--pool=prefork", "--loglevel=INFO",
-                "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--hostname", f"test-{os.getpid()}@%h",
+                "-Q", queue, "--hostname", hostname,
             ],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -61,17 +57,43 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             if process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited early, see {log_path}")
             try:
-                ping.delay(0).get(timeout=5)
+                ping.apply_async(args=[0], queue=queue).get(timeout=5)
                 break
             except Exception:  # noqa: BLE001 - not ready yet: retry until the deadline
                 if time.monotonic() > deadline:
                     raise
-        process.log_path = log_path
-        process.app = app
+    except BaseException:
+        stop_worker(process)
+        raise
+    process.log_path = log_path
+    process.app = app
+    process.queue = queue
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """Warm shutdown, then kill if the worker does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Start a real `celery worker` on the test database and this session's queue."""
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # Messages of earlier sessions (other queues) would only pile up: drop them.
+        for message in Path(settings.CELERY_BROKER_DIR, "queue").glob("*.msg"):
+            message.unlink(missing_ok=True)
+    process = start_worker(
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        log_path=Path(settings.VAR_DIR) / "test-worker.log",
+        hostname=f"test-{os.getpid()}@%h",
+    )
+    try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_worker(process)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.log_actions import log
+from wagtail.log_actions import LogFormatter, log
 
 ACTIONS = {
     "livinglab.transition": (_("Changement d'état"), _("État de la campagne modifié")),
@@ -17,10 +17,57 @@ ACTIONS = {
 }
 
 
+def _status_label(code: str) -> str:
+    from livinglab.campaigns.models import Campaign
+
+    return str(Campaign.Status(code).label) if code in Campaign.Status.values else code
+
+
+def _transition_message(data: dict) -> str:
+    return _("État : %(from)s → %(to)s") % {
+        "from": _status_label(data.get("from", "")),
+        "to": _status_label(data.get("to", "")),
+    }
+
+
+def _transfer_message(verb):
+    def message(data: dict) -> str:
+        details = [str(data["format"]).upper()] if data.get("format") else []
+        if "rows" in data:
+            details.append(_("%(rows)s lignes") % {"rows": data["rows"]})
+        text = f"{verb} {data['kind']}" if data.get("kind") else str(verb)
+        return f"{text} ({', '.join(details)})" if details else text
+
+    return message
+
+
+# Messages that say what happened, from the entry's data (shown in histories and dashboards).
+DETAILED_MESSAGES = {
+    "livinglab.transition": _transition_message,
+    "livinglab.import": _transfer_message(_("Import")),
+    "livinglab.export": _transfer_message(_("Export")),
+}
+
+
+def formatter_for(label, message, detailed=None) -> type[LogFormatter]:
+    def format_message(self, log_entry):
+        if detailed and isinstance(log_entry.data, dict) and log_entry.data:
+            return detailed(log_entry.data)
+        return message
+
+    return type(
+        "LivingLabLogFormatter",
+        (LogFormatter,),
+        {"label": label, "message": message, "format_message": format_message},
+    )
+
+
 @hooks.register("register_log_actions")
 def register_actions(actions):
     for action, (label, message) in ACTIONS.items():
-        actions.register_action(action, label, message)
+        actions.register_action(action)(
+            formatter_for(label, message, DETAILED_MESSAGES.get(action))
+        )
 
 
 def record(instance, action: str, *, user=None, data: dict | None = None):

@@ -68,3 +68,38 @@ def can_evaluate(user, campaign: Campaign) -> bool:
 def can_export_rows(user, campaign: Campaign) -> bool:
     """Row-level pseudonymous exports are for campaign managers only."""
     return Role.MANAGER in campaign_roles(user, campaign)
+
+
+def organisations_of(user, roles: set[str] | None = None) -> QuerySet:
+    """Ids of the organisations the user belongs to (with one of `roles`, when given)."""
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("organisation")
+
+
+def campaigns_with_roles(user, roles: set[str]) -> QuerySet[Campaign]:
+    """Campaigns on which the user holds one of `roles` (as `campaign_roles` names them)."""
+    if not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    condition = Q(pk__in=[])
+    plain_roles = set(roles) - {"lead_manager"}
+    if plain_roles:
+        organisations = organisations_of(user, plain_roles)
+        condition |= Q(lead_organisation__in=organisations)
+        condition |= Q(partnerships__organisation__in=organisations)
+    if "lead_manager" in roles:
+        condition |= Q(lead_organisation__in=organisations_of(user, {Role.MANAGER}))
+    return Campaign.objects.filter(condition).distinct()
+
+
+def has_any_membership(user, roles: set[str] | None = None) -> bool:
+    """Whether the user belongs to some organisation (with one of `roles`, when given)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = None if roles is None else {Role.MANAGER if r == "lead_manager" else r for r in roles}
+    return organisations_of(user, roles).exists()

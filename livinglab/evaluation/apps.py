@@ -6,3 +6,14 @@ class EvaluationConfig(AppConfig):
     name = "livinglab.evaluation"
     label = "evaluation"
     verbose_name = _("Évaluation")
+
+    def ready(self):
+        from wagtail.permissions import register_permission_policy
+
+        from livinglab.campaigns.services import register_running_requirement
+        from livinglab.evaluation.models import Indicator
+        from livinglab.evaluation.protocols import running_requires_protocol
+        from livinglab.evaluation.viewsets import CataloguePolicy
+
+        register_permission_policy(Indicator, CataloguePolicy(Indicator))
+        register_running_requirement(running_requires_protocol)

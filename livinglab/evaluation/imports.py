@@ -7,6 +7,7 @@ written (the whole import is one transaction, and validation runs before any wri
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -404,6 +405,7 @@ def responses_import(
     validator = _Validator(ctx, table, mapping, wave=wave, create=create_participants)
     validator.run()
     if validator.issues:
+        _record_refusal(campaign, filename, source_format, validator.issues, user)
         raise ImportFailed(validator.issues)
     report = ImportReport(
         source_format=source_format,
@@ -428,6 +430,18 @@ def responses_import(
                       "values": report.values, "new_participants": report.new_participants},
             )  # fmt: skip
     return report
+
+
+def _record_refusal(campaign, filename, source_format, issues: list[Issue], user) -> None:
+    """Nothing is imported, but the data manager sees which checks refused what."""
+    reasons = Counter(re.sub(r"\s*[\[(].*$", "", issue.reason) for issue in issues)
+    audit.record(
+        campaign,
+        "livinglab.import",
+        user=user if getattr(user, "pk", None) else None,
+        data={"status": "refused", "file": filename, "format": source_format,
+              "issues": len(issues), "reasons": dict(reasons)},
+    )  # fmt: skip
 
 
 def _write(campaign, ctx: _Context, validator: _Validator, filename, source_format, user) -> int:

@@ -222,3 +222,10 @@ def protocol_lock(*, protocol: Protocol, user=None) -> Protocol:
         data={"version": protocol.version, "hash": protocol.lock_hash},
     )
     return protocol
+
+
+def running_requires_protocol(campaign: Campaign) -> str | None:
+    """A campaign starts running only once its evaluation protocol is written."""
+    if current_protocol(campaign) is None:
+        return _("Il manque un protocole d'évaluation (vagues, critères de jugement).")
+    return None

@@ -40,6 +40,7 @@ THIRD_PARTY_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
+    "rest_framework",  # CMS: API v2 (browsable renderer templates)
     "wagtail",
     "modelcluster",
     "taggit",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "livinglab.cms.cache.AnonymousPageCacheMiddleware",  # CMS: anonymous page cache, last
 ]
 
 ROOT_URLCONF = "livinglab.urls"
@@ -149,6 +151,11 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# CMS: anonymous page cache lifetime (also invalidated on publish) and testimony spam guards.
+CMS_PAGE_CACHE_SECONDS = env.int("CMS_PAGE_CACHE_SECONDS", default=600)
+CMS_TESTIMONY_MIN_SECONDS = env.float("CMS_TESTIMONY_MIN_SECONDS", default=3.0)
+CMS_TESTIMONY_RATE_LIMIT = (env.int("CMS_TESTIMONY_PER_HOUR", default=5), 3600)
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL  # CMS: absolute URLs in API v2 answers
 
 # Celery: long jobs must survive a dead worker (see docs/architecture.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

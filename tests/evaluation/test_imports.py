@@ -173,3 +173,19 @@ def test_locked_protocol_changes_create_a_new_version_with_deviation(campaign):
 def test_unknown_campaign_is_a_clear_error():
     with pytest.raises(CommandError, match="Campagne inconnue"):
         call_command("import_responses", str(DATA / "generic.csv"), "--campaign", "nope")
+
+
+def test_protocol_json_round_trip_keeps_the_hash(campaign, tmp_path):
+    from livinglab.evaluation.protocols import protocol_hash
+
+    path = tmp_path / "exported.json"
+    call_command("export_protocol", "--campaign", "test-import", "--output", str(path))
+    exported = json.loads(path.read_text())
+    assert exported["hash"] == protocol_hash(campaign.protocols.get())
+    assert exported["outcomes"][0] == {
+        "indicator": "mvpa_minutes", "label": "Activité physique (min/jour)",
+        "scale": "continuous", "primary": True,
+    }  # fmt: skip
+    call_command("import_protocol", str(path), stdout=io.StringIO())
+    assert campaign.protocols.count() == 1
+    assert protocol_hash(campaign.protocols.get()) == exported["hash"]

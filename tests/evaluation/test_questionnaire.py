@@ -85,8 +85,9 @@ def test_a_second_submission_for_the_same_wave_is_refused(client, campaign):
 
 
 def test_resubmission_replaces_the_first_when_the_campaign_allows_it(client, campaign):
-    QuestionnaireSettings.objects.update_or_create(campaign=campaign,
-                                                   defaults={"allow_resubmission": True})  # fmt: skip
+    QuestionnaireSettings.objects.update_or_create(
+        campaign=campaign, defaults={"allow_resubmission": True}
+    )
     from livinglab.evaluation.models import Indicator
 
     mvpa = Indicator.objects.get(code="mvpa_minutes")

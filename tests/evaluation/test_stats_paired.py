@@ -180,3 +180,24 @@ def test_to_dict_is_json_safe():
     result = paired_t(baseline=SLEEP_DRUG_1, followup=SLEEP_DRUG_2).to_dict()
     assert set(result) >= {"method", "n", "estimate", "effect_size_ci_high", "extra"}
     json.dumps(result, allow_nan=False)
+
+
+def test_cohens_dz_interval_stays_finite_for_very_strong_effects():
+    """Large n and t: the exact inversion loses precision; the interval must still hold.
+
+    Reference: the asymptotic variance of d_z, 1/n + d²/(2n) (Hedges & Olkin, *Statistical
+    Methods for Meta-Analysis*, 1985), to which the noncentral-t interval converges.
+    """
+    import numpy as np
+
+    from livinglab.evaluation.stats import paired_t
+
+    rng = np.random.default_rng(7)
+    baseline = rng.normal(50, 10, 10_000)
+    followup = baseline + rng.normal(6, 2, 10_000)  # d_z about 3, t about 300
+    result = paired_t(baseline=baseline, followup=followup)
+    d, n = result.effect_size, result.n
+    half_width = 1.959964 * (1 / n + d**2 / (2 * n)) ** 0.5
+    assert result.effect_size_ci_low == pytest.approx(d - half_width, abs=2e-3)
+    assert result.effect_size_ci_high == pytest.approx(d + half_width, abs=2e-3)
+    assert result.statistic > 250

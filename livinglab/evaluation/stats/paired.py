@@ -49,19 +49,40 @@ def paired_t(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) -
 
 
 def noncentral_t_interval(*, t_value: float, df: float, alpha: float) -> tuple[float, float]:
-    """Invert the noncentral t at the observed t (Steiger & Fouladi 1997): CI of the ncp."""
+    """Invert the noncentral t at the observed t (Steiger & Fouladi 1997): CI of the ncp.
 
+    Far in the tail (|t| in the tens, large df) scipy's noncentral t CDF loses precision and
+    returns NaN; there the interval is the normal approximation t ± z·sqrt(1 + t²/(2·df)),
+    i.e. the asymptotic variance of d_z, 1/n + d²/(2n) (Hedges & Olkin 1985), which the exact
+    interval converges to.
+    """
+    try:
+        return _exact_ncp_interval(t_value=t_value, df=df, alpha=alpha)
+    except (ValueError, RuntimeError, ArithmeticError):
+        z = stats.norm.ppf(1 - alpha / 2)
+        half_width = z * math.sqrt(1 + t_value**2 / (2 * df))
+        return t_value - half_width, t_value + half_width
+
+
+def _exact_ncp_interval(*, t_value: float, df: float, alpha: float) -> tuple[float, float]:
     def ncp_where_cdf_is(probability: float) -> float:
         # nct.cdf(t, df, ncp) falls as ncp grows: widen the bracket until it holds the root.
         def gap(ncp: float) -> float:
-            return stats.nct.cdf(t_value, df, ncp) - probability
+            value = stats.nct.cdf(t_value, df, ncp) - probability
+            if not math.isfinite(value):
+                raise ArithmeticError("noncentral t CDF is not finite here")
+            return value
 
         width = max(1.0, abs(t_value))
         low, high = t_value - width, t_value + width
-        while gap(low) < 0:
+        for _attempt in range(60):
+            if gap(low) >= 0:
+                break
             low -= width
             width *= 2
-        while gap(high) > 0:
+        for _attempt in range(60):
+            if gap(high) <= 0:
+                break
             high += width
             width *= 2
         return optimize.brentq(gap, low, high, xtol=1e-12)

@@ -1,4 +1,4 @@
-"""Public pages of the platform (Wagtail)."""
+"""The site root: what the platform is, and the way into each setting."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -6,17 +6,26 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from livinglab.cms.models.base import CachedPageMixin
 
-class HomePage(Page):
-    """The site root: what the platform is, and the way into each setting."""
 
+class HomePage(CachedPageMixin, Page):
     introduction = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.SettingIndexPage", "cms.CampaignIndexPage", "cms.ExperienceIndexPage"]
     max_count_per_parent = 1
+    api_fields = ["introduction"]
 
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from livinglab.cms.selectors import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections(home=self))
+        return context

@@ -1,0 +1,210 @@
+"""Imports and exports of organisations, sites, actions and participants (CSV and XLSX).
+
+An import is all or nothing: a dry run shows every row and every error; the real run writes only
+when no row fails, inside one transaction. Every real import and every export is audit-logged.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
+
+from livinglab.campaigns import audit, resources
+from livinglab.campaigns.exports import CONTENT_TYPES, dataset_to_bytes
+from livinglab.campaigns.models import Campaign
+from livinglab.campaigns.policies import POLICIES
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+OUTCOMES = {
+    "new": _("nouvelle"),
+    "update": _("mise à jour"),
+    "skip": _("inchangée"),
+    "invalid": _("refusée"),
+    "error": _("erreur"),
+}
+
+
+@dataclass(frozen=True)
+class TransferKind:
+    """One kind of rows that can be imported and exported."""
+
+    code: str
+    label: str
+    resource_class: type
+    per_campaign: bool
+
+    @property
+    def model(self):
+        return self.resource_class._meta.model
+
+    def resource(self, campaign: Campaign | None):
+        return (
+            self.resource_class(campaign=campaign) if self.per_campaign else self.resource_class()
+        )
+
+    def allowed(self, user, action: str, campaign: Campaign | None) -> bool:
+        policy = POLICIES[self.model]
+        if not self.per_campaign:
+            return policy.user_has_permission(user, action)
+        return (
+            campaign is not None
+            and policy.campaigns_for(user, [action]).filter(pk=campaign.pk).exists()
+        )
+
+
+KINDS = {
+    kind.code: kind
+    for kind in (
+        TransferKind("organisations", _("organisations"), resources.OrganisationResource, False),
+        TransferKind("sites", _("sites"), resources.SiteResource, False),
+        TransferKind("actions", _("actions"), resources.ActionResource, True),
+        TransferKind("participants", _("participants"), resources.ParticipantResource, True),
+    )
+}
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; `errors` say where and why."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    preview: list[tuple[int, str, list]] = field(default_factory=list)
+
+
+def file_format_of(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ImportRefused([_("Format non pris en charge : utilisez un fichier CSV ou XLSX.")])
+    return suffix
+
+
+def read_dataset(*, content: bytes, filename: str) -> tablib.Dataset:
+    """The uploaded file as a dataset, within the size and row limits."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportRefused([_("Fichier trop volumineux (5 Mo au plus).")])
+    file_format = FORMATS[file_format_of(filename)](encoding="utf-8-sig")
+    try:
+        if file_format.is_binary():
+            dataset = file_format.create_dataset(content)
+        else:
+            dataset = file_format.create_dataset(content.decode("utf-8-sig"))
+    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault
+        raise ImportRefused([_("Fichier illisible : %(error)s") % {"error": error}]) from error
+    if len(dataset) > MAX_ROWS:
+        raise ImportRefused([_("Trop de lignes (%(max)s au plus).") % {"max": MAX_ROWS}])
+    dataset.headers = [str(header or "").strip() for header in dataset.headers or []]
+    return dataset
+
+
+def _row_errors(resource, result) -> list[str]:
+    """« ligne N, colonne C : raison » for each failure; N is the line in the file (1 = header)."""
+    columns = {f.attribute: f.column_name for f in resource.get_import_fields()}
+    messages = [_("Fichier : %(error)s") % {"error": e.error} for e in result.base_errors]
+    for invalid in result.invalid_rows:
+        for attribute, reasons in invalid.error_dict.items():
+            for reason in reasons:
+                place = {"line": invalid.number + 1, "column": columns.get(attribute, attribute)}
+                if attribute == NON_FIELD_ERRORS:
+                    messages.append(_("ligne %(line)s : %(reason)s") % {**place, "reason": reason})
+                else:
+                    messages.append(
+                        _("ligne %(line)s, colonne %(column)s : %(reason)s")
+                        % {**place, "reason": reason}
+                    )
+    for number, errors in result.row_errors():
+        messages += [
+            _("ligne %(line)s : %(reason)s") % {"line": number + 1, "reason": e.error}
+            for e in errors
+        ]
+    return messages
+
+
+def _report(resource, result) -> ImportReport:
+    report = ImportReport(
+        rows=result.total_rows,
+        new=result.totals.get("new", 0),
+        updated=result.totals.get("update", 0),
+        errors=_row_errors(resource, result),
+        headers=[f.column_name for f in resource.get_import_fields()],
+    )
+    for number, row_result in enumerate(result.rows, 1):
+        values = [row_result.row_values.get(h, "") for h in report.headers]
+        outcome = OUTCOMES.get(row_result.import_type, row_result.import_type)
+        report.preview.append((number + 1, outcome, values))
+    return report
+
+
+def records_import(
+    *,
+    kind: TransferKind,
+    dataset: tablib.Dataset,
+    user,
+    campaign: Campaign | None = None,
+    dry_run: bool,
+) -> ImportReport:
+    """Check (dry run) or write the rows; a real run writes nothing unless every row is valid."""
+    if not kind.allowed(user, "import", campaign):
+        raise PermissionDenied(_("Vous ne pouvez pas importer ces données."))
+    resource = kind.resource(campaign)
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+        report = _report(resource, result)
+        if report.errors:
+            if dry_run:
+                return report
+            transaction.set_rollback(True)
+            raise ImportRefused(report.errors)
+        if not dry_run:
+            audit.record(
+                campaign or user,
+                "livinglab.import",
+                user=user,
+                data={"kind": kind.code, "rows": report.rows, "new": report.new},
+            )
+    return report
+
+
+def records_export(
+    *, kind: TransferKind, user, file_format: str, campaign: Campaign | None = None
+) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the rows the user may export, formula-escaped."""
+    if file_format not in CONTENT_TYPES:
+        raise ValueError(f"Unsupported export format {file_format!r}")
+    if not kind.allowed(user, "export", campaign):
+        raise PermissionDenied(_("Vous ne pouvez pas exporter ces données."))
+    resource = kind.resource(campaign)
+    dataset = resource.export(resource.get_queryset())
+    audit.record(
+        campaign or user,
+        "livinglab.export",
+        user=user,
+        data={"kind": kind.code, "format": file_format, "rows": len(dataset)},
+    )
+    name = f"{kind.code}-{campaign.slug}" if campaign else kind.code
+    return (
+        dataset_to_bytes(dataset, file_format),
+        CONTENT_TYPES[file_format],
+        f"{name}.{file_format}",
+    )

@@ -1,0 +1,34 @@
+"""What every public page shares: the age-group vocabulary and anonymous-page caching."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from livinglab.cms.cache import mark_cacheable
+
+
+class AgeGroup(models.Model):
+    """An age group content is written for (seeded by a migration, editable in the admin)."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    name_en = models.CharField(_("nom (anglais)"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("tranche d'âge")
+        verbose_name_plural = _("tranches d'âge")
+
+    def __str__(self):
+        return self.name
+
+
+class CachedPageMixin:
+    """Let the anonymous page cache keep this page's response (never previews or forms)."""
+
+    cache_anonymous = True
+
+    def serve(self, request, *args, **kwargs):
+        if self.cache_anonymous and not getattr(request, "is_preview", False):
+            mark_cacheable(request)
+        return super().serve(request, *args, **kwargs)

@@ -1,0 +1,147 @@
+"""Demo measurement data: protocols and seeded, realistic responses, loaded via the real import."""
+
+import csv
+import importlib.util
+import io
+import zlib
+
+import numpy as np
+from django.db import transaction
+
+from livinglab.campaigns.models import Campaign, Participant
+from livinglab.evaluation.catalogue import catalogue_load
+from livinglab.evaluation.imports import responses_import
+from livinglab.evaluation.models import Indicator, Scale
+from livinglab.evaluation.protocols import current_protocol, protocol_import, protocol_lock
+
+# (indicator, label, primary, baseline mean or proportion, sd, change in intervention,
+#  change in comparison) — a real effect in the intervention group, a small drift elsewhere.
+PROTOCOLS = {
+    "bouge-ta-recre": {
+        "design": "controlled_pre_post",
+        "waves": ["baseline", "post"],
+        "subgroups": ["sex", "age_band"],
+        "lock": True,
+        "outcomes": [
+            ("mvpa_minutes", "Activité physique (min/jour)", True, 42, 14, 9, 1),
+            ("screen_time_hours", "Écrans de loisir (h/jour)", False, 3.1, 1.2, -0.5, 0.05),
+            ("breakfast_daily", "Petit-déjeuner quotidien", False, 0.62, None, 0.12, 0.0),
+            ("knowledge_score", "Connaissances (0–10)", False, 5.2, 1.8, 1.6, 0.2),
+        ],
+    },
+    "sommeil-serein": {
+        "design": "repeated",
+        "waves": ["baseline", "post", "suivi-6-mois"],
+        "subgroups": ["sex"],
+        "lock": False,
+        "outcomes": [
+            ("sleep_hours", "Durée de sommeil (h/nuit)", True, 6.4, 1.0, 0.45, 0.05),
+            ("pss4_stress", "Stress perçu (PSS-4)", False, 8.5, 2.8, -1.4, -0.2),
+            ("who5_wellbeing", "Bien-être (WHO-5)", False, 52, 17, 6, 0.5),
+        ],
+    },
+    "bouger-au-bureau": {
+        "design": "pre_post",
+        "waves": ["baseline", "post"],
+        "subgroups": ["sex"],
+        "lock": False,
+        "outcomes": [
+            ("sitting_hours_work", "Temps assis au travail (h/jour)", True, 6.6, 1.3, -0.8, 0.0),
+            ("musculoskeletal_pain", "Douleurs (0–10)", False, 4.2, 2.1, -1.1, 0.0),
+            ("daily_smoking", "Tabagisme quotidien", False, 0.27, None, -0.08, 0.0),
+        ],
+    },
+}
+ATTRITION = 0.15  # share of participants missing at each follow-up wave
+
+
+def protocol_definition_for(campaign: Campaign, spec: dict) -> dict:
+    return {
+        "campaign": {"slug": campaign.slug, "title": campaign.title},
+        "design": spec["design"],
+        "waves": spec["waves"],
+        "outcomes": [
+            {"indicator": code, "label": label, "primary": primary}
+            for code, label, primary, *_rest in spec["outcomes"]
+        ],
+        "alpha": 0.05,
+        "correction": "holm",
+        "min_cell_size": 10,
+        "subgroups": spec["subgroups"],
+    }
+
+
+def simulate(indicator: Indicator, rng, n: int, *, mean, sd, change) -> np.ndarray:
+    """Plausible values within the indicator's range: a baseline and its follow-up drift."""
+    low = indicator.min_value if indicator.min_value is not None else -np.inf
+    high = indicator.max_value if indicator.max_value is not None else np.inf
+    if indicator.scale == Scale.BINARY:
+        return (rng.random(n) < min(max(mean + change, 0.02), 0.98)).astype(float)
+    values = np.clip(rng.normal(mean + change, sd, n), low, high)
+    if indicator.scale == Scale.ORDINAL or indicator.unit in {"min/jour", "points"}:
+        return np.round(values)
+    return np.round(values, 1)
+
+
+def wave_file(campaign: Campaign, spec: dict, wave_index: int) -> bytes:
+    """One wave as the generic wide CSV of DESIGN.md §4."""
+    rng = np.random.default_rng([campaign.pk, wave_index, 2026])
+    participants = list(campaign.participants.order_by("code").values_list("code", "group"))
+    if wave_index:  # attrition at follow-up
+        participants = [p for p in participants if rng.random() >= ATTRITION * wave_index]
+    codes = [code for code, _group in participants]
+    intervention = np.array([group == Participant.Group.INTERVENTION for _c, group in participants])
+    indicators = {
+        i.code: i for i in Indicator.objects.filter(code__in=[o[0] for o in spec["outcomes"]])
+    }
+    columns = {}
+    for code, _label, _primary, mean, sd, change_i, change_c in spec["outcomes"]:
+        # Same baseline for everyone (seeded per participant), a change that grows with time.
+        base_rng = np.random.default_rng([campaign.pk, zlib.crc32(code.encode())])
+        baseline = simulate(indicators[code], base_rng, len(codes), mean=mean, sd=sd, change=0)
+        change = np.where(intervention, change_i, change_c) * min(wave_index, 1)
+        if indicators[code].scale == Scale.BINARY:
+            flip = rng.random(len(codes)) < np.abs(change)
+            towards = 1.0 if change_i > 0 else 0.0
+            values = np.where(flip & (change != 0), towards, baseline)
+        else:
+            noise = rng.normal(0, (sd or 1) * 0.5, len(codes)) if wave_index else 0
+            low = indicators[code].min_value
+            high = indicators[code].max_value
+            values = np.clip(baseline + change + noise, low, high)
+            digits = 0 if indicators[code].scale == Scale.ORDINAL else 1
+            values = np.round(values, digits)
+        columns[code] = values
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["participant", "wave", *columns])
+    wave = spec["waves"][wave_index]
+    for row, code in enumerate(codes):
+        writer.writerow([code, wave, *(_cell(columns[c][row]) for c in columns)])
+    return buffer.getvalue().encode()
+
+
+def _cell(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+@transaction.atomic
+def load(*, stdout) -> None:
+    catalogue_load()
+    for slug, spec in PROTOCOLS.items():
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            continue
+        protocol_import(definition=protocol_definition_for(campaign, spec))
+        if not campaign.response_sets.exists():
+            for index, wave in enumerate(spec["waves"]):
+                report = responses_import(
+                    campaign=campaign,
+                    data=wave_file(campaign, spec, index),
+                    filename=f"demo-{slug}-{wave}.csv",
+                )
+                stdout.write(f"  {slug} / {wave} : {report.values} valeurs importées")
+        if spec["lock"]:
+            protocol_lock(protocol=current_protocol(campaign))
+    if importlib.util.find_spec("livinglab.evaluation.demo_runs") is not None:
+        importlib.import_module("livinglab.evaluation.demo_runs").load(stdout=stdout)

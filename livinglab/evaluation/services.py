@@ -1,0 +1,370 @@
+"""Evaluation runs: start, execute (in a worker or in-process), recover, publish.
+
+The run row is the job's state (status, percent, step, heartbeat); Celery only carries its id.
+Executing is idempotent: a finished run is never recomputed, a redelivered one is taken over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import timedelta
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from livinglab.campaigns import audit, permissions
+from livinglab.campaigns.models import Campaign
+from livinglab.evaluation.analysis import AnalysisPlan, NothingToAnalyse, analyse
+from livinglab.evaluation.dataset import load_dataset, load_re_aim_context
+from livinglab.evaluation.models import EvaluationRun, Protocol
+from livinglab.evaluation.protocols import current_protocol, protocol_hash
+
+logger = logging.getLogger(__name__)
+
+Status = EvaluationRun.Status
+MAX_ATTEMPTS = 3
+# Seconds slept after each progress step: lets tests (and demos) watch or kill a run midway.
+STEP_DELAY_ENV = "LIVINGLAB_EVALUATION_STEP_DELAY"
+WORKER_KEY = "_worker"
+
+
+class EvaluationError(Exception):
+    """A run cannot be started; the message says why, in French."""
+
+
+class RunTakenOver(Exception):
+    """Another process owns the run now (it was recovered or finished elsewhere)."""
+
+
+def stale_after() -> timedelta:
+    """A running run without a heartbeat for this long is considered orphaned."""
+    return timedelta(minutes=getattr(settings, "EVALUATION_RUN_STALE_MINUTES", 15))
+
+
+def analysis_plan(protocol: Protocol) -> AnalysisPlan:
+    return AnalysisPlan(
+        design=protocol.design,
+        wave_codes=list(protocol.wave_codes),
+        alpha=protocol.alpha,
+        correction=protocol.correction,
+        min_cell_size=protocol.min_cell_size,
+        subgroup_dimensions=list(protocol.subgroup_dimensions or []),
+    )
+
+
+def evaluation_run_start(
+    *, campaign: Campaign, user=None, force: bool = False, enqueue: bool = True
+) -> EvaluationRun:
+    """Create (or reuse) a run of the campaign's current protocol and queue it after commit.
+
+    A succeeded run with the same protocol and data fingerprints is returned as is, and so is
+    a run of the same protocol still waiting or running, unless ``force``.
+    """
+    protocol = current_protocol(campaign)
+    if protocol is None:
+        raise EvaluationError(_("La campagne n'a pas de protocole d'évaluation."))
+    fingerprint = protocol_hash(protocol)
+    data_hash = load_dataset(protocol=protocol).data_hash()
+    if not force:
+        # A finished run on the same data, or one still on its way, answers the request.
+        reusable = (
+            campaign.runs.filter(protocol=protocol, protocol_hash=fingerprint, data_hash=data_hash)
+            .exclude(status=Status.FAILED)
+            .first()
+        )
+        if reusable is not None:
+            return reusable
+    with transaction.atomic():
+        run = EvaluationRun.objects.create(
+            campaign=campaign,
+            protocol=protocol,
+            protocol_version=protocol.version,
+            protocol_hash=fingerprint,
+            data_hash=data_hash,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            step=_("En attente d'un processus de calcul"),
+            heartbeat_at=timezone.now(),
+        )
+        audit.record(
+            campaign,
+            "livinglab.evaluation",
+            user=user if getattr(user, "is_authenticated", False) else None,
+            data={"run": run.pk, "protocol_version": protocol.version, "force": force},
+        )
+        if enqueue:
+            transaction.on_commit(lambda: evaluation_run_enqueue(run_id=run.pk))
+    return run
+
+
+def evaluation_run_enqueue(*, run_id: int, queue: str | None = None) -> bool:
+    """Send the run to the workers; when the broker is down the run waits, saying so."""
+    from livinglab.evaluation.tasks import evaluation_run_task
+
+    try:
+        evaluation_run_task.apply_async(args=[run_id], retry=False, queue=queue)
+    except Exception:  # noqa: BLE001 - any broker failure: the run stays queued, retried later
+        logger.warning("broker unreachable, run %s stays queued", run_id, exc_info=True)
+        EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+            step=_(
+                "File d'attente injoignable : l'évaluation attend et sera relancée "
+                "automatiquement dès que le service de calcul sera disponible."
+            ),
+            heartbeat_at=timezone.now(),
+        )
+        return False
+    EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        step=_("En attente d'un processus de calcul"), heartbeat_at=timezone.now()
+    )
+    return True
+
+
+def _owner_alive(run: EvaluationRun) -> bool:
+    """True when the process that marked the run running is still at work.
+
+    A silent heartbeat means dead wherever the owner runs; on this machine a vanished
+    process id also means dead, without waiting for the heartbeat to age.
+    """
+    if not run.heartbeat_at or timezone.now() - run.heartbeat_at >= stale_after():
+        return False
+    owner = (run.artifacts or {}).get(WORKER_KEY) or {}
+    if owner.get("host") == socket.gethostname() and owner.get("pid"):
+        return owner["pid"] != os.getpid() and process_alive(owner["pid"])
+    return True
+
+
+def process_alive(pid: int) -> bool:
+    """True for a running process of this machine; a zombie (killed, not reaped) is dead."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): os.kill said it exists
+
+
+def _claim(run_id: int) -> EvaluationRun | None:
+    """Mark the run running for this process, or None when there is nothing to do."""
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (Status.SUCCEEDED, Status.FAILED):
+            return None
+        if run.status == Status.RUNNING and _owner_alive(run):
+            return None
+        now = timezone.now()
+        if run.attempts >= MAX_ATTEMPTS:
+            _mark_failed(
+                run,
+                _("Évaluation abandonnée après %(n)d tentatives interrompues.")
+                % {"n": run.attempts},
+            )
+            return None
+        run.status = Status.RUNNING
+        run.attempts += 1
+        run.started_at = now
+        run.heartbeat_at = now
+        run.percent = 0
+        run.error = ""
+        run.step = _("Démarrage (tentative %(n)d)") % {"n": run.attempts}
+        run.artifacts = {WORKER_KEY: {"pid": os.getpid(), "host": socket.gethostname()}}
+        run.save()
+        return run
+
+
+def _progress(run: EvaluationRun, percent: int, step: str) -> None:
+    """Record progress and a heartbeat; stop if the run was taken over meanwhile."""
+    updated = EvaluationRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+        percent=percent, step=str(step)[:200], heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise RunTakenOver(run.pk)
+    delay = float(os.environ.get(STEP_DELAY_ENV) or 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _mark_failed(run: EvaluationRun, message: str) -> None:
+    now = timezone.now()
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        status=Status.FAILED, error=message, step=_("Échec"), finished_at=now, heartbeat_at=now
+    )
+    run.status, run.error = Status.FAILED, message
+
+
+def evaluation_run_execute(*, run_id: int) -> EvaluationRun | None:
+    """Compute a run: statistics, results document, files. Safe to call twice."""
+    run = _claim(run_id)
+    if run is None:
+        return EvaluationRun.objects.filter(pk=run_id).first()
+    try:
+        document = _compute(run)
+        _progress(run, 70, _("Écriture des résultats, graphiques et rapport"))
+        from livinglab.evaluation.outputs import write_artifacts
+
+        artifacts = write_artifacts(run_id=run.pk, document=document)
+        now = timezone.now()
+        with transaction.atomic():
+            updated = EvaluationRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+                status=Status.SUCCEEDED,
+                percent=100,
+                step=_("Terminée"),
+                result=document,
+                artifacts=artifacts,
+                data_hash=document["data_hash"],
+                finished_at=now,
+                heartbeat_at=now,
+            )
+        if not updated:
+            raise RunTakenOver(run.pk)
+    except RunTakenOver:
+        logger.info("run %s was taken over by another process", run_id)
+    except NothingToAnalyse as error:
+        _mark_failed(run, _("Rien n'a pu être analysé : %(why)s") % {"why": error})
+    except SoftTimeLimitExceeded:
+        _mark_failed(run, _("Le calcul a dépassé la durée maximale autorisée."))
+    except Exception as error:  # noqa: BLE001 - whatever breaks, the run must not stay running
+        logger.exception("evaluation run %s failed", run_id)
+        _mark_failed(run, _("Erreur inattendue pendant le calcul : %(error)s") % {"error": error})
+    return EvaluationRun.objects.get(pk=run_id)
+
+
+def _compute(run: EvaluationRun) -> dict[str, Any]:
+    """Build the results document of DESIGN.md §4 for a claimed run."""
+    protocol = run.protocol
+    campaign = run.campaign
+    _progress(run, 5, _("Lecture des réponses"))
+    dataset = load_dataset(protocol=protocol)
+    plan = analysis_plan(protocol)
+    numbers = analyse(
+        dataset=dataset, plan=plan, progress=lambda percent, step: _progress(run, percent, step)
+    )
+    return {
+        "campaign": campaign.slug,
+        "campaign_title": campaign.title,
+        "protocol_version": protocol.version,
+        "protocol_hash": run.protocol_hash,
+        "protocol_locked": protocol.is_locked,
+        "design": protocol.design,
+        "generated_at": timezone.now().isoformat(),
+        "run_id": run.pk,
+        "data_hash": dataset.data_hash(),
+        "alpha": plan.alpha,
+        "correction": plan.correction,
+        "min_cell_size": plan.min_cell_size,
+        "waves": plan.wave_codes,
+        "outcomes": [
+            {
+                "indicator": outcome.indicator,
+                "label": outcome.label,
+                "scale": outcome.scale,
+                "primary": outcome.primary,
+                "unit": outcome.unit,
+                "higher_is_better": outcome.higher_is_better,
+            }
+            for outcome in dataset.outcomes
+        ],
+        "flow": numbers["flow"],
+        "descriptives": numbers["descriptives"],
+        "results": numbers["results"],
+        "deviations": deviations(protocol=protocol, fingerprint=run.protocol_hash),
+        "notices": numbers["notices"],
+        "re_aim": _suppress_context(load_re_aim_context(campaign=campaign), plan.min_cell_size),
+    }
+
+
+def deviations(*, protocol: Protocol, fingerprint: str) -> list[str]:
+    """Differences from the pre-registered (locked) protocol, in French."""
+    found = []
+    if not protocol.is_locked:
+        found.append(_("Protocole non verrouillé avant l'analyse (pas de pré-enregistrement)."))
+    elif protocol.lock_hash != fingerprint:
+        found.append(_("Le protocole a changé depuis son verrouillage."))
+    if protocol.deviation:
+        found.append(protocol.deviation)
+    return found
+
+
+def _suppress_context(context: dict[str, Any], min_cell_size: int) -> dict[str, Any]:
+    """Attendance counts describe people: withheld under k, like every other count."""
+    hidden = [
+        key
+        for key in ("actual_attendance", "participants_attending")
+        if 0 < (context.get(key) or 0) < min_cell_size
+    ]
+    return {
+        **{key: (None if key in hidden else value) for key, value in context.items()},
+        "suppressed": hidden,
+    }
+
+
+def evaluation_runs_requeue_stale(*, older_than: timedelta | None = None) -> int:
+    """Send again the runs still waiting (e.g. queued while the broker was down)."""
+    limit = timezone.now() - (older_than if older_than is not None else timedelta(minutes=2))
+    waiting = EvaluationRun.objects.filter(status=Status.QUEUED).filter(_silent_since(limit))
+    count = 0
+    for run_id in waiting.values_list("pk", flat=True):
+        count += evaluation_run_enqueue(run_id=run_id)
+    return count
+
+
+def _silent_since(limit) -> Q:
+    return Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True)
+
+
+def evaluation_runs_recover(*, stale: timedelta | None = None) -> dict[str, int]:
+    """Orphaned running runs (dead worker): re-queue them, or fail them after 3 attempts."""
+    limit = timezone.now() - (stale if stale is not None else stale_after())
+    requeued = failed = 0
+    running = EvaluationRun.objects.filter(status=Status.RUNNING)
+    silent = set(running.filter(_silent_since(limit)).values_list("pk", flat=True))
+    orphans = [run for run in running if run.pk in silent or not _owner_alive(run)]
+    for run in orphans:
+        if run.attempts < MAX_ATTEMPTS:
+            updated = EvaluationRun.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+                status=Status.QUEUED,
+                step=_("Relancée après l'arrêt inattendu d'un processus de calcul"),
+                heartbeat_at=timezone.now(),
+            )
+            if updated:
+                requeued += 1
+                evaluation_run_enqueue(run_id=run.pk)
+        else:
+            _mark_failed(
+                run,
+                _(
+                    "Le processus de calcul s'est arrêté %(n)d fois ; évaluation abandonnée. "
+                    "Relancez-la ou contactez l'administrateur."
+                )
+                % {"n": run.attempts},
+            )
+            failed += 1
+    resent = evaluation_runs_requeue_stale()
+    return {"requeued": requeued, "failed": failed, "resent": resent}
+
+
+def evaluation_run_publish(*, run: EvaluationRun, user) -> EvaluationRun:
+    """Make a succeeded run's aggregated results public (campaign managers only)."""
+    if not permissions.can_export_rows(user, run.campaign):
+        raise PermissionDenied(_("Seuls les gestionnaires de la campagne publient les résultats."))
+    if run.status != Status.SUCCEEDED:
+        raise EvaluationError(_("Seule une évaluation terminée peut être publiée."))
+    run.published_at = timezone.now()
+    run.save(update_fields=["published_at"])
+    audit.record(
+        run.campaign,
+        "livinglab.publish_results",
+        user=user,
+        data={"run": run.pk, "protocol_version": run.protocol_version},
+    )
+    return run

@@ -1,0 +1,38 @@
+"""The whole demo, as `make run` loads it: every app's part, idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from livinglab.campaigns.models import Campaign, Participant
+from livinglab.evaluation.models import EvaluationRun, Protocol, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "participants": Participant.objects.count(),
+        "protocols": Protocol.objects.count(),
+        "responses": Response.objects.count(),
+        "runs": EvaluationRun.objects.count(),
+        "pages": Page.objects.count(),
+    }
+
+
+def test_load_demo_twice_gives_the_same_data(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    first = counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
+    assert first["campaigns"] >= 3 and first["responses"] > 1000
+    for campaign in Campaign.objects.filter(protocols__isnull=False).distinct():
+        assert campaign.runs.filter(status=EvaluationRun.Status.SUCCEEDED).exists(), campaign.slug
+    designs = set(Protocol.objects.values_list("design", flat=True))
+    assert designs == {"pre_post", "controlled_pre_post", "repeated"}
+    locked = Protocol.objects.filter(campaign__slug="bouge-ta-recre").get()
+    assert locked.is_locked

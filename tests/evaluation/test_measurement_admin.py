@@ -1,0 +1,140 @@
+"""Measurement admin pages: permission-checked upload with dry-run preview, lock, quality."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from livinglab.campaigns.models import Campaign, Membership, Organisation, Site
+from livinglab.evaluation.models import Participant, Response
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign():
+    call_command("import_protocol", str(DATA / "protocol.json"), stdout=io.StringIO())
+    for name, postcode in (("Collège Jean Moulin", "69003"), ("Lycée Marie Curie", "69008")):
+        Site.objects.create(name=name, setting="school", city="Lyon", postcode=postcode)
+    return Campaign.objects.get(slug="test-import")
+
+
+def make_user(username: str, organisation=None, role=None):
+    user = get_user_model().objects.create_user(username, password="x")
+    group, _ = Group.objects.get_or_create(name="Admin access")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    if organisation:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def users(campaign):
+    other = Organisation.objects.create(name="Autre association", kind="association")
+    lead = campaign.lead_organisation
+    return {
+        "manager": make_user("manager", lead, "manager"),
+        "member": make_user("member", lead, "member"),
+        "evaluator": make_user("evaluator", lead, "evaluator"),
+        "outsider": make_user("outsider", other, "manager"),
+    }
+
+
+def upload(client, campaign, path: Path, **extra):
+    with open(path, "rb") as handle:
+        data = {"file": SimpleUploadedFile(path.name, handle.read()), **extra}
+    return client.post(f"/admin/measurement/{campaign.pk}/import/", data)
+
+
+def outcome(response) -> str:
+    """ok, denied (Wagtail turns PermissionDenied into a redirect to the dashboard) or 404."""
+    if response.status_code == 404:
+        return "404"
+    if response.status_code == 302 and response["Location"] == "/admin/":
+        return "denied"
+    return "ok"
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "write"),
+    [
+        ("manager", "ok", "ok"),
+        ("member", "ok", "denied"),
+        ("evaluator", "ok", "denied"),
+        ("outsider", "404", "404"),
+    ],
+)
+def test_pages_answer_by_role(client, campaign, users, role, page, write):
+    client.force_login(users[role])
+    assert outcome(client.get(f"/admin/measurement/{campaign.pk}/")) == page
+    assert outcome(client.get(f"/admin/measurement/{campaign.pk}/import/")) == write
+    locked = client.post(f"/admin/measurement/{campaign.pk}/lock/")
+    assert outcome(locked) == write
+    assert campaign.protocols.get().is_locked is (write == "ok")
+
+
+def test_anonymous_is_sent_to_login(client, campaign):
+    response = client.get(f"/admin/measurement/{campaign.pk}/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_upload_previews_then_imports_on_confirmation(client, campaign, users):
+    client.force_login(users["manager"])
+    preview = upload(client, campaign, DATA / "generic.csv", create_participants="on")
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "Aperçu" in body and "17 valeurs" in body
+    assert Response.objects.count() == 0
+    token = preview.context["token"]
+    confirmed = client.post(f"/admin/measurement/{campaign.pk}/import/", {"token": token})
+    assert confirmed.status_code == 302
+    assert Response.objects.count() == 17 and Participant.objects.count() == 3
+    # The token is single use.
+    again = client.post(f"/admin/measurement/{campaign.pk}/import/", {"token": token})
+    assert again.status_code == 200 and Response.objects.count() == 17
+
+
+def test_upload_with_a_bad_row_shows_row_column_reason_and_writes_nothing(client, campaign, users):
+    client.force_login(users["manager"])
+    row = "P002,baseline,intervention,Collège Jean Moulin,"
+    content = (DATA / "generic.csv").read_text().replace(row + "20", row + "vingt")
+    response = client.post(
+        f"/admin/measurement/{campaign.pk}/import/",
+        {"file": SimpleUploadedFile("bad.csv", content.encode()), "create_participants": "on"},
+    )
+    body = response.content.decode()
+    assert "ligne 4, colonne mvpa_minutes « vingt » : n&#x27;est pas un nombre" in body
+    assert Response.objects.count() == 0
+    quality = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
+    assert "1 fichier refusé" in quality and "n&#x27;est pas un nombre : 1" in quality
+
+
+def test_manager_locks_the_protocol(client, campaign, users):
+    client.force_login(users["manager"])
+    client.post(f"/admin/measurement/{campaign.pk}/lock/")
+    protocol = campaign.protocols.get()
+    assert protocol.is_locked
+    page = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
+    assert protocol.lock_hash in page
+
+
+def test_quality_page_counts_completeness_and_pairs(client, campaign, users):
+    call_command("import_responses", str(DATA / "generic.csv"), "--campaign", "test-import",
+                 "--create-participants", stdout=io.StringIO())  # fmt: skip
+    client.force_login(users["evaluator"])
+    quality = client.get(f"/admin/measurement/{campaign.pk}/").context["quality"]
+    rows = {(row["wave"], row["group"]): row["answered"] for row in quality["completeness"]}
+    assert rows[("baseline", "Intervention")] == 2 and rows[("post", "Comparaison")] == 1
+    mvpa = next(row for row in quality["pairs"] if row["outcome"].indicator.code == "mvpa_minutes")
+    assert mvpa["pairs"] == {"post": 2}  # P002 has no follow-up mvpa value
+
+
+def test_indicator_catalogue_is_readable_by_admin_users(client, users):
+    client.force_login(users["member"])
+    assert client.get("/admin/indicators/").status_code == 200
+    assert client.get("/admin/indicators/new/").status_code == 302  # no permission → redirect
