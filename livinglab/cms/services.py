@@ -1,11 +1,10 @@
 """Writes of the public side: receiving testimonies (with a per-address rate limit)."""
 
-import hashlib
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 
+from livinglab import ratelimit
 from livinglab.cms.models import ExperienceIndexPage, Testimony
 
 Outcome = Literal["received", "invalid", "rate_limited"]
@@ -14,15 +13,7 @@ Outcome = Literal["received", "invalid", "rate_limited"]
 def submission_allowed(*, client_ip: str) -> bool:
     """Count a submission from this address; False once it exceeds the hourly allowance."""
     limit, window = settings.CMS_TESTIMONY_RATE_LIMIT
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client_ip}".encode()).hexdigest()[:32]
-    key = f"cms:testimony-rate:{digest}"  # a hash: the address itself is never stored
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return ratelimit.allow(scope="testimony", client=client_ip, limit=limit, window=window)
 
 
 def testimony_receive(*, page: ExperienceIndexPage, form, client_ip: str) -> Outcome:

@@ -229,10 +229,17 @@ def _paired(
     ]
 
 
+# Cluster-robust standard errors are unreliable with few clusters (Cameron & Miller, "A
+# practitioner's guide to cluster-robust inference", J. Human Resources 2015: 20–50 at least);
+# with two sites, one per group, they even collapse to zero. Below this many sites the
+# standard errors are clustered by participant (the repeated measures) instead.
+MIN_SITE_CLUSTERS = 20
+
+
 def _clusters(people: pd.DataFrame) -> pd.Series:
-    """Sites when every analysed participant has one (and there are several), else people."""
+    """Sites when every participant has one and there are enough of them, else people."""
     sites = people["site_id"]
-    if sites.notna().all() and sites.nunique() > 1:
+    if sites.notna().all() and sites.nunique() >= MIN_SITE_CLUSTERS:
         return sites.astype(str)
     return pd.Series(people.index.astype(str), index=people.index)
 

@@ -69,20 +69,27 @@ def _fetch(queryset) -> list[tuple]:
 
 def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
     """Attributes of the campaign's participants still enrolled, and the number withdrawn."""
+    from livinglab.campaigns.models import Site
+
+    enrolled = Participant.objects.filter(campaign_id=campaign_id)
     rows = _fetch(
-        Participant.objects.filter(campaign_id=campaign_id).values_list(
-            "id", "group", "site_id", "site__setting", "sex", "age_band", "withdrawal_date"
+        enrolled.filter(withdrawal_date__isnull=True).values_list(
+            "id", "group", "site_id", "sex", "age_band"
         )
     )
-    frame = pd.DataFrame(
-        rows, columns=["id", *PARTICIPANT_COLUMNS, "withdrawal_date"], dtype=object
-    )
-    withdrawn = frame["withdrawal_date"].notna()
-    frame = frame.loc[~withdrawn].drop(columns="withdrawal_date").set_index("id")
+    columns = ["id", "group", "site_id", "sex", "age_band"]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object).set_index("id")
     frame.index = frame.index.astype(np.int64)
-    frame["site_setting"] = frame["site_setting"].fillna("")
+    # A handful of sites: map their setting instead of joining it onto every participant row.
+    settings = dict(
+        Site.objects.filter(pk__in=frame["site_id"].dropna().unique().tolist()).values_list(
+            "pk", "setting"
+        )
+    )
+    frame["site_setting"] = frame["site_id"].map(settings).fillna("")
     frame["age_band"] = frame["age_band"].fillna("")
-    return frame, int(withdrawn.sum())
+    withdrawn = enrolled.filter(withdrawal_date__isnull=False).count()
+    return frame[list(PARTICIPANT_COLUMNS)], withdrawn
 
 
 def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
@@ -155,8 +162,9 @@ def _wide(
     matrix = np.full((len(ids), len(wave_codes)), np.nan)
     matrix[order[position[keep]], columns[keep]] = array[keep, 2]
     answered = ~np.isnan(matrix).all(axis=1)
-    table = pd.DataFrame(matrix[answered], index=pd.Index(ids[answered], name="participant"),
-                         columns=wave_codes)  # fmt: skip
+    table = pd.DataFrame(
+        matrix[answered], index=pd.Index(ids[answered], name="participant"), columns=wave_codes
+    )
     return table.sort_index()
 
 

@@ -48,7 +48,7 @@ PROTOCOLS = {
         "outcomes": [
             ("sitting_hours_work", "Temps assis au travail (h/jour)", True, 6.6, 1.3, -0.8, 0.0),
             ("musculoskeletal_pain", "Douleurs (0–10)", False, 4.2, 2.1, -1.1, 0.0),
-            ("daily_smoking", "Tabagisme quotidien", False, 0.27, None, -0.08, 0.0),
+            ("daily_smoking", "Tabagisme quotidien", False, 0.27, None, -0.3, 0.0),
         ],
     },
 }
@@ -86,19 +86,21 @@ def simulate(indicator: Indicator, rng, n: int, *, mean, sd, change) -> np.ndarr
 def wave_file(campaign: Campaign, spec: dict, wave_index: int) -> bytes:
     """One wave as the generic wide CSV of DESIGN.md §4."""
     rng = np.random.default_rng([campaign.pk, wave_index, 2026])
-    participants = list(campaign.participants.order_by("code").values_list("code", "group"))
-    if wave_index:  # attrition at follow-up
-        participants = [p for p in participants if rng.random() >= ATTRITION * wave_index]
-    codes = [code for code, _group in participants]
-    intervention = np.array([group == Participant.Group.INTERVENTION for _c, group in participants])
+    everyone = list(campaign.participants.order_by("code").values_list("code", "group"))
+    # Attrition at follow-up; the baseline values below are drawn for everyone, then kept for
+    # those who answered, so a participant's follow-up builds on their own baseline.
+    answered = rng.random(len(everyone)) >= ATTRITION * wave_index
+    codes = [code for (code, _group), kept in zip(everyone, answered, strict=True) if kept]
+    intervention = np.array([group == Participant.Group.INTERVENTION for _c, group in everyone])
+    intervention = intervention[answered]
     indicators = {
         i.code: i for i in Indicator.objects.filter(code__in=[o[0] for o in spec["outcomes"]])
     }
     columns = {}
     for code, _label, _primary, mean, sd, change_i, change_c in spec["outcomes"]:
-        # Same baseline for everyone (seeded per participant), a change that grows with time.
         base_rng = np.random.default_rng([campaign.pk, zlib.crc32(code.encode())])
-        baseline = simulate(indicators[code], base_rng, len(codes), mean=mean, sd=sd, change=0)
+        baseline = simulate(indicators[code], base_rng, len(everyone), mean=mean, sd=sd, change=0)
+        baseline = baseline[answered]
         change = np.where(intervention, change_i, change_c) * min(wave_index, 1)
         if indicators[code].scale == Scale.BINARY:
             flip = rng.random(len(codes)) < np.abs(change)

@@ -213,7 +213,7 @@ def proportion_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figu
             color=[_colour(bar["group"]) for bar in bars],
         )
         axes.set_ylim(0, 100)
-        axes.set_ylabel(_("% de « oui »"))
+        axes.set_ylabel(_("Part de « oui » (%)"))
         axes.set_title(_("Proportions par vague"))
 
     return _outcome_figure(document, proportion_data(document, outcome["indicator"]), draw)

@@ -1,12 +1,12 @@
 """Public online questionnaire (no account: a self-generated code links the waves)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from livinglab import ratelimit
 from livinglab.campaigns.models import Campaign, Participant, Site
 from livinglab.evaluation.forms import QuestionnaireForm
 from livinglab.evaluation.questionnaires import (
@@ -19,23 +19,6 @@ from livinglab.evaluation.questionnaires import (
 
 TEMPLATE = "evaluation/questionnaire.html"
 CLOSED_STATUSES = {Campaign.Status.CLOSED, Campaign.Status.CANCELLED}
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def over_rate_limit(request, scope: str) -> bool:
-    """At most N posts per client address and window (LIVINGLAB_PUBLIC_FORM_RATE = (N, s))."""
-    limit, window = getattr(settings, "LIVINGLAB_PUBLIC_FORM_RATE", (20, 600))
-    key = f"rate:{scope}:{client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 @never_cache
@@ -59,7 +42,9 @@ def questionnaire(request, campaign_slug: str, wave_code: str, group: str = "int
     ).distinct()
     form = QuestionnaireForm(request.POST or None, context=context, sites=sites)
     if request.method == "POST":
-        if over_rate_limit(request, "questionnaire"):
+        limit, window = getattr(settings, "LIVINGLAB_PUBLIC_FORM_RATE", (20, 600))
+        client = request.META.get("REMOTE_ADDR", "unknown")
+        if not ratelimit.allow(scope="questionnaire", client=client, limit=limit, window=window):
             message = _("Trop d'envois depuis cette connexion. Réessayez dans quelques minutes.")
             return render(request, TEMPLATE, {**page, "form": form, "refused": message}, status=429)
         if form.is_valid():

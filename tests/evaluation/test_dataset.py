@@ -24,7 +24,8 @@ def test_wide_tables_per_outcome():
 def test_query_count(django_assert_num_queries):
     campaign = simulate_campaign(slug="dataset-queries", outcomes=(("a", "continuous"),))
     protocol = current_protocol(campaign)
-    with django_assert_num_queries(4):  # participants, waves, outcomes, responses of "a"
+    # participants, their sites, the withdrawn count, waves, outcomes, responses of "a"
+    with django_assert_num_queries(6):
         load_dataset(protocol=protocol)
 
 

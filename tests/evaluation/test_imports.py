@@ -7,20 +7,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from livinglab.campaigns.models import Campaign, Participant, Site
+from livinglab.campaigns.models import Participant, Site
 from livinglab.evaluation.imports import ImportFailed, detect_format, responses_import
 from livinglab.evaluation.models import ColumnMapping, Protocol, Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    call_command("import_protocol", str(DATA / "protocol.json"), stdout=io.StringIO())
-    for name, postcode in (("Collège Jean Moulin", "69003"), ("Lycée Marie Curie", "69008")):
-        Site.objects.create(name=name, setting="school", city="Lyon", postcode=postcode)
-    return Campaign.objects.get(slug="test-import")
 
 
 def snapshot():

@@ -9,19 +9,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from livinglab.campaigns.models import Campaign, Membership, Organisation, Site
+from livinglab.campaigns.models import Membership, Organisation
 from livinglab.evaluation.models import Participant, Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    call_command("import_protocol", str(DATA / "protocol.json"), stdout=io.StringIO())
-    for name, postcode in (("Collège Jean Moulin", "69003"), ("Lycée Marie Curie", "69008")):
-        Site.objects.create(name=name, setting="school", city="Lyon", postcode=postcode)
-    return Campaign.objects.get(slug="test-import")
 
 
 def make_user(username: str, organisation=None, role=None):

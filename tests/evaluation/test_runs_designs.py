@@ -76,14 +76,14 @@ def test_controlled_design_uses_did_with_site_clusters_and_ancova():
         design="controlled_pre_post",
         outcomes=(("activity", "continuous"), ("fruit", "binary")),
         n_per_group=50,
-        sites=6,
+        sites=24,
         effect=0.8,
     )
     run = run_sync(campaign)
     assert run.status == "succeeded", run.error
     (activity,) = primary(run.result, "activity")
     assert activity["method"] == "did_ols" and activity["estimate"] > 0
-    assert activity["statistic"] > 0 and activity["extra"]["n_clusters"] == 6
+    assert activity["statistic"] > 0 and activity["extra"]["n_clusters"] == 24
     secondary = [r for r in run.result["results"] if r["method"] == "ancova"]
     assert secondary and secondary[0]["subgroup"] == "all" and secondary[0]["estimate"] > 0
     (fruit,) = primary(run.result, "fruit")
@@ -155,3 +155,15 @@ def test_identical_inputs_reuse_the_succeeded_run_unless_forced():
     # Executing a finished run again changes nothing (redelivered message).
     again = services.evaluation_run_execute(run_id=first.pk)
     assert again.attempts == 1 and again.result == first.result
+
+
+def test_too_few_sites_cluster_by_participant_instead():
+    """Two sites, one per group: site-clustered errors would collapse; people are the clusters."""
+    campaign = simulate_campaign(
+        slug="two-sites", design="controlled_pre_post", outcomes=(("activity", "continuous"),),
+        n_per_group=30, sites=2, effect=0.8,
+    )  # fmt: skip
+    run = run_sync(campaign)
+    (activity,) = primary(run.result, "activity")
+    assert activity["extra"]["n_clusters"] == 60
+    assert activity["ci_low"] < activity["estimate"] < activity["ci_high"]

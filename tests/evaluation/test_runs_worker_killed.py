@@ -67,7 +67,12 @@ def test_whole_worker_killed_then_a_new_worker_recovers_the_run():
         run = wait_for(run.pk, running_with_pid)
         first.kill()  # the master first, so that it cannot redeliver: its message is lost
         first.wait(timeout=20)
-        os.kill(run.artifacts["_worker"]["pid"], signal.SIGKILL)
+        pid = run.artifacts["_worker"]["pid"]
+        os.kill(pid, signal.SIGKILL)
+        # SIGKILL is asynchronous: wait until the kernel has really ended the process.
+        deadline = time.monotonic() + 20
+        while services.process_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         stop_worker(first)
     # Nothing runs it any more; the recovery (also run when a worker starts) re-queues it.
