@@ -46,6 +46,7 @@ THIRD_PARTY_APPS = [
     "taggit",
     "django_filters",
     "import_export",
+    "axes",
 ]
 LOCAL_APPS = [
     "livinglab.campaigns",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers locked-out login attempts
     "livinglab.cms.cache.AnonymousPageCacheMiddleware",  # CMS: anonymous page cache, last
 ]
 
@@ -220,3 +222,15 @@ LIVINGLAB_PUBLIC_FORM_RATE = (env.int("LIVINGLAB_QUESTIONNAIRE_PER_10_MIN", defa
 EVALUATION_RUN_STALE_MINUTES = env.int("EVALUATION_RUN_STALE_MINUTES", default=15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIVINGLAB_UPLOAD_MAX_BYTES + 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+# Login throttling (django-axes): the admin login locks a username + address pair after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False

@@ -162,3 +162,28 @@ def test_corrupted_files_are_either_imported_whole_or_refused_whole(campaign, po
     else:
         assert Response.objects.count() == report.values
         assert ResponseSet.objects.count() == 1
+
+
+def test_an_import_interrupted_half_way_writes_nothing(campaign, monkeypatch):
+    """A failure after participants and part of the responses are written rolls all back."""
+    from django.db.models.query import QuerySet
+
+    real_bulk_create = QuerySet.bulk_create
+    calls = {"responses": 0}
+
+    def failing_bulk_create(self, objs, *args, **kwargs):
+        if self.model is Response:
+            objs = list(objs)
+            calls["responses"] += 1
+            real_bulk_create(self, objs[:2], *args, **kwargs)  # some rows really reach the DB
+            raise RuntimeError("worker killed half-way")
+        return real_bulk_create(self, objs, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "bulk_create", failing_bulk_create)
+    with pytest.raises(RuntimeError, match="half-way"):
+        responses_import(
+            campaign=campaign, data=with_row(GOOD_ROWS[2]), filename="f.csv",
+            create_participants=True,
+        )  # fmt: skip
+    assert calls["responses"] == 1
+    assert state() == (0, 0, 0)
