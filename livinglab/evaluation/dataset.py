@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -133,6 +132,9 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     )
 
 
+ROW_DTYPE = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
+
+
 def _wide(
     rows: list[tuple], *, wave_ids: dict[int, str], wave_codes: list[str], people: pd.Index
 ) -> pd.DataFrame:
@@ -145,22 +147,21 @@ def _wide(
         empty = pd.DataFrame(columns=wave_codes, dtype=float)
         empty.index = pd.Index([], dtype=np.int64, name="participant")
         return empty
-    array = np.fromiter(chain.from_iterable(rows), dtype=float, count=3 * len(rows))
-    array = array.reshape(-1, 3)
-    participant_ids = array[:, 0].astype(np.int64)
+    array = np.fromiter(rows, dtype=ROW_DTYPE, count=len(rows))
+    participant_ids = array["participant"]
     ids = people.to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     position = np.clip(np.searchsorted(sorted_ids, participant_ids), 0, max(len(ids) - 1, 0))
     enrolled = (sorted_ids[position] == participant_ids) if len(ids) else np.zeros(0, bool)
-    row_waves = array[:, 1].astype(np.int64)
+    row_waves = array["wave"]
     lookup = np.full(max([*wave_ids, int(row_waves.max())]) + 1, -1, dtype=np.int64)
     for wave_id, code in wave_ids.items():
         lookup[wave_id] = wave_codes.index(code)
     columns = lookup[row_waves]
     keep = enrolled & (columns >= 0)
     matrix = np.full((len(ids), len(wave_codes)), np.nan)
-    matrix[order[position[keep]], columns[keep]] = array[keep, 2]
+    matrix[order[position[keep]], columns[keep]] = array["value"][keep]
     answered = ~np.isnan(matrix).all(axis=1)
     table = pd.DataFrame(
         matrix[answered], index=pd.Index(ids[answered], name="participant"), columns=wave_codes

@@ -184,7 +184,13 @@ class Response(models.Model):
                 fields=["participant", "wave", "indicator"], name="unique_response"
             )
         ]
-        indexes = [models.Index(fields=["wave", "indicator"])]
+        # Covering index of the evaluation's hot query (one outcome, some waves → participant,
+        # value): answered from the index alone, without visiting the table.
+        indexes = [
+            models.Index(
+                fields=["indicator", "wave", "participant", "value"], name="response_covering"
+            )
+        ]
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
 

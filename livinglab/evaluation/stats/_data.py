@@ -11,6 +11,8 @@ from numpy.typing import ArrayLike
 
 def as_float(values: ArrayLike) -> np.ndarray:
     """Return a 1-D float array; None, pandas NA and NaN all become NaN."""
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.number):
+        return np.asarray(values, dtype=float).ravel()  # already numeric: no object round trip
     series = pd.Series(np.asarray(values, dtype=object).ravel())
     return pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
 
