@@ -6,9 +6,7 @@ PORT="${PORT:-8000}"
 PY=.venv/bin/python
 mkdir -p var/log
 
-"$PY" manage.py compilemessages --ignore=.venv --ignore=var -v0
-"$PY" manage.py migrate --noinput -v0
-"$PY" manage.py load_demo
+"$PY" manage.py prepare_site  # compile changed translations, migrate, load_demo
 
 "$PY" -m celery -A livinglab worker --loglevel=INFO --concurrency=2 \
     --hostname "livinglab-dev@%h" >var/log/worker.log 2>&1 &
@@ -30,4 +28,4 @@ cat <<TXT
   Ctrl-C stops the web server and the worker.
 
 TXT
-"$PY" manage.py runserver "127.0.0.1:${PORT}"
+"$PY" manage.py runserver --skip-checks "127.0.0.1:${PORT}"  # prepare_site ran the checks

@@ -1,5 +1,6 @@
 """Foundation: pages, health endpoint, demo loading and settings behave as documented."""
 
+import io
 import os
 import subprocess
 import sys
@@ -119,3 +120,21 @@ def test_production_settings_refuse_to_start_without(missing):
     )
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_prepare_site_migrates_loads_the_demo_and_compiles_stale_catalogues(settings, tmp_path):
+    from livinglab.cms.management.commands.prepare_site import stale_catalogues
+
+    settings.DEBUG = True
+    messages = tmp_path / "en" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    )
+    settings.LOCALE_PATHS = [tmp_path]
+    assert stale_catalogues()
+    output = io.StringIO()
+    call_command("prepare_site", stdout=output)
+    assert not stale_catalogues() and (messages / "django.mo").exists()
+    assert "Démo chargée." in output.getvalue()
+    assert HomePage.objects.count() == 1
