@@ -91,12 +91,14 @@ def topics_search(*, locale: Locale, query: str, **filters):
 def topic_details(*, topic: TopicPage) -> dict:
     documents = KitDocument.objects.select_related("document")
     kits = ResourceKitPage.objects.child_of(topic).live().public()
+    # A preview or a revision holds the relation in memory (no `.live()` there): query by id.
+    related = [page.pk for page in topic.related_campaigns.all()]
     return {
         "themes": list(topic.themes.all()),
         "age_groups": list(topic.age_groups.all()),
         "target_settings": list(topic.target_settings.all()),
         "kits": kits.prefetch_related(Prefetch("documents", queryset=documents)),
-        "related_campaign_pages": topic.related_campaigns.live().public(),
+        "related_campaign_pages": CampaignPage.objects.filter(pk__in=related).live().public(),
     }
 
 
