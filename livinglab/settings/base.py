@@ -223,11 +223,11 @@ EVALUATION_RUN_STALE_MINUTES = env.int("EVALUATION_RUN_STALE_MINUTES", default=1
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIVINGLAB_UPLOAD_MAX_BYTES + 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
-# Login throttling (django-axes): the admin login locks a username + address pair after
-# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
 # One login page for the whole site: @login_required views send people to the admin login.
 LOGIN_URL = "wagtailadmin_login"
 
+# Login throttling (django-axes): the admin login locks a username + address pair after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
