@@ -14,6 +14,10 @@ ACTIONS = {
     "livinglab.publish_results": (_("Publication"), _("Résultats publiés")),
     "livinglab.withdrawal": (_("Retrait"), _("Participant retiré, réponses effacées")),
     "livinglab.protocol_lock": (_("Verrouillage"), _("Protocole verrouillé")),
+    "livinglab.retention": (
+        _("Durée de conservation"),
+        _("Durée de conservation atteinte : participants et réponses effacés"),
+    ),
 }
 
 

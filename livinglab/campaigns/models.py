@@ -1,7 +1,7 @@
 """Organisations, campaigns and their co-design record, sites, actions and participants."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +142,18 @@ class Campaign(models.Model):
         _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retention_months = models.PositiveSmallIntegerField(
+        _("durée de conservation (mois)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "Après la date de fin, les participants et leurs réponses sont effacés au bout de "
+            "ce nombre de mois ; les résultats agrégés publiés sont conservés."
+        ),
+    )
+    data_erased_at = models.DateTimeField(
+        _("données effacées le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
-from livinglab.campaigns import audit, resources
+from livinglab.campaigns import audit, privacy, resources
 from livinglab.campaigns.exports import CONTENT_TYPES, dataset_to_bytes
-from livinglab.campaigns.models import Campaign
+from livinglab.campaigns.models import Campaign, Participant
 from livinglab.campaigns.policies import POLICIES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -183,6 +183,8 @@ def records_import(
                 user=user,
                 data={"kind": kind.code, "rows": report.rows, "new": report.new},
             )
+            if kind.model is Participant and campaign is not None:
+                privacy.withdrawn_erase(campaign=campaign, user=user)
     return report
 
 

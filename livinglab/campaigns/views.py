@@ -12,8 +12,8 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import HeaderButton
 
-from livinglab.campaigns import selectors, services
-from livinglab.campaigns.models import Campaign
+from livinglab.campaigns import privacy, selectors, services
+from livinglab.campaigns.models import Campaign, Participant
 from livinglab.campaigns.permissions import campaign_roles, can_move_lifecycle
 from livinglab.campaigns.policies import POLICIES
 
@@ -72,15 +72,28 @@ def reverse_transfer(direction: str, kind: str) -> str:
     return reverse(f"campaigns_transfers:{direction}", args=[kind])
 
 
+def _erase_if_withdrawn(instance, user) -> None:
+    """A participant saved with a withdrawal date: erase what they answered (audited)."""
+    if isinstance(instance, Participant) and instance.withdrawal_date:
+        privacy.withdrawn_erase(campaign=instance.campaign, user=user, participants=[instance])
+
+
 class ScopedCreateView(generic.CreateView):
     def save_instance(self):
         if hasattr(self.form.instance, "recorded_by_id") and self.form.instance.pk is None:
             self.form.instance.recorded_by = self.request.user
-        return super().save_instance()
+        instance = super().save_instance()
+        _erase_if_withdrawn(instance, self.request.user)
+        return instance
 
 
 class ScopedEditView(ObjectPermissionMixin, generic.EditView):
     object_action = "change"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        _erase_if_withdrawn(instance, self.request.user)
+        return instance
 
 
 class ScopedDeleteView(ObjectPermissionMixin, generic.DeleteView):

@@ -53,7 +53,7 @@ class CampaignViewSet(ScopedViewSet):
     search_fields = ["title", "summary", "slug"]
     form_fields = [
         "title", "slug", "summary", "lead_organisation", "themes", "settings", "region",
-        "department", "target_population", "start_date", "end_date",
+        "department", "target_population", "start_date", "end_date", "retention_months",
     ]  # fmt: skip
 
     def get_urlpatterns(self):
