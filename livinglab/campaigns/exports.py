@@ -35,3 +35,23 @@ def dataset_to_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
     if isinstance(content, str):
         return ("\ufeff" + content).encode("utf-8")
     return content
+
+
+def escape_wagtail_spreadsheets() -> None:
+    """Escape formulas in Wagtail's own CSV/XLSX downloads (reports such as the site history).
+
+    Wagtail's `SpreadsheetExportMixin` writes CSV cells as they are; log entry labels come from
+    titles and names typed by users (a public testimony's author name, say). Installed once
+    from `CampaignsConfig.ready()`: Wagtail has no setting for it.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    original = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(original, "escapes_formulas", False):
+        return
+
+    def preprocess_field_value(self, field, value, export_format):
+        return escape_formula(original(self, field, value, export_format))
+
+    preprocess_field_value.escapes_formulas = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value

@@ -11,9 +11,11 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.signals import page_published, page_unpublished
 
+        from livinglab.cms import csp
         from livinglab.cms.cache import bump_page_cache_version, bump_when_published
         from livinglab.cms.permissions import ensure_editor_permissions
 
+        csp.install()  # chooser widgets without inline scripts (Content Security Policy)
         post_migrate.connect(ensure_editor_permissions, sender=self)
         page_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-published")
         page_unpublished.connect(bump_page_cache_version, dispatch_uid="cms-cache-unpublished")

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ THIRD_PARTY_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
+    "csp",
     "rest_framework",  # CMS: API v2 (browsable renderer templates)
     "wagtail",
     "modelcluster",
@@ -79,6 +81,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # on every answer, cached pages included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,6 +214,38 @@ LOGGING = {
     },
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party calls from the admin
+
+# Content Security Policy (django-csp 4): no inline or third-party scripts anywhere, the admin
+# included (cms/templates/wagtailadmin/ + static/js/csp-init.js replace Wagtail's inline ones).
+# Styles may be inline: Wagtail's admin sets style attributes. Frames: the video and map
+# providers the CMS embeds (CSP_FRAME_SRC, comma-separated, to change them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [
+            SELF,
+            *env.list(
+                "CSP_FRAME_SRC",
+                default=[
+                    "https://www.youtube-nocookie.com",
+                    "https://www.youtube.com",
+                    "https://player.vimeo.com",
+                    "https://www.dailymotion.com",
+                    "https://www.openstreetmap.org",
+                ],
+            ),
+        ],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 # Uploads and public forms (measurement imports, online questionnaires).
 LIVINGLAB_UPLOAD_MAX_BYTES = env.int("LIVINGLAB_UPLOAD_MAX_BYTES", default=20_000_000)

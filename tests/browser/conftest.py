@@ -37,11 +37,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails the test on any CSP violation or uncaught script error."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     yield page
     context.close()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture

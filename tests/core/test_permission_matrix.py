@@ -782,6 +782,18 @@ def outcome(response) -> str:
     raise AssertionError(f"unexpected status {status}")
 
 
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.IGNORECASE)
+
+
+def inline_scripts(response) -> list[str]:
+    """Executable inline scripts or event-handler attributes in an HTML answer (CSP forbids)."""
+    if "text/html" not in response.get("Content-Type", "") or response.streaming:
+        return []
+    html = response.content.decode("utf-8", "replace")
+    return INLINE_SCRIPT.findall(html) + INLINE_HANDLER.findall(html)
+
+
 def answers(client, endpoint: Endpoint, world) -> str:
     """What each role gets on this URL, as one letter per role."""
     url = url_of(endpoint, world)
@@ -800,6 +812,8 @@ def answers(client, endpoint: Endpoint, world) -> str:
                 response = client.get(url)
             transaction.set_rollback(True)
         letters.append(outcome(response))
+        scripts = inline_scripts(response)
+        assert not scripts, f"{endpoint.key} as {role}: inline scripts {scripts[:3]}"
     return "".join(letters)
 
 
