@@ -3,7 +3,7 @@
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,16 +98,23 @@ def submission_record(
     participant = (
         Participant.objects.select_for_update().filter(campaign=campaign, code=code).first()
     )
-    created = participant is None
-    if created:
-        participant = Participant.objects.create(
-            campaign=campaign,
-            code=code,
-            site=site,
-            group=group,
-            consent_date=timezone.localdate(),
-        )
-    elif participant.withdrawal_date:
+    created = False
+    if participant is None:
+        try:
+            with transaction.atomic():  # a savepoint: a simultaneous post may win the insert
+                participant = Participant.objects.create(
+                    campaign=campaign,
+                    code=code,
+                    site=site,
+                    group=group,
+                    consent_date=timezone.localdate(),
+                )
+            created = True
+        except IntegrityError:
+            # The same new code posted twice at once (a double click): the other request
+            # created the participant; take its lock and answer like any second post.
+            participant = Participant.objects.select_for_update().get(campaign=campaign, code=code)
+    if participant.withdrawal_date:
         raise SubmissionRefused(_("Ce code correspond à une participation retirée."))
     existing = Submission.objects.filter(wave=wave, participant=participant).first()
     if existing is not None:
