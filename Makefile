@@ -32,5 +32,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+# Locust against gunicorn + PostgreSQL + Redis on 127.0.0.1 (see docs/benchmarks.md, "Load test").
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest/run.py
+
 clean:
 	rm -rf var/celery var/celery-test var/test-*.sqlite3*
