@@ -8,7 +8,9 @@ mkdir -p var/log
 
 "$PY" manage.py prepare_site  # compile changed translations, migrate, load_demo
 
-"$PY" -m celery -A livinglab worker --loglevel=INFO --concurrency=2 \
+# -B: embedded beat (fine for this single dev worker; a deployment runs one `celery beat`),
+# which runs evaluation.recover every minute: runs queued while the broker was down start.
+"$PY" -m celery -A livinglab worker -B --loglevel=INFO --concurrency=2 \
     --hostname "livinglab-dev@%h" >var/log/worker.log 2>&1 &
 WORKER_PID=$!
 stop() {
@@ -24,7 +26,7 @@ cat <<TXT
     site          http://127.0.0.1:${PORT}/
     admin         http://127.0.0.1:${PORT}/admin/
     health        http://127.0.0.1:${PORT}/healthz
-    Celery worker pid ${WORKER_PID}, log in var/log/worker.log
+    Celery worker (+ beat) pid ${WORKER_PID}, log in var/log/worker.log
   Ctrl-C stops the web server and the worker.
 
 TXT

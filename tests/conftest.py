@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,20 @@ from django.conf import settings
 from django.db import connections
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+RESTARTS_DATABASE = "restarts_database"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        f"{RESTARTS_DATABASE}: restarts the database server (every connection dies); runs last",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that restart the database server run after every other test of the session."""
+    items.sort(key=lambda item: item.get_closest_marker(RESTARTS_DATABASE) is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +45,25 @@ def database_url(settings_dict: dict) -> str:
 
 
 def start_worker(
-    *, queue: str, log_path: Path, hostname: str, extra_env: dict | None = None
+    *,
+    queue: str,
+    log_path: Path,
+    hostname: str,
+    extra_env: dict | None = None,
+    extra_args: list[str] | None = None,
+    ready: Callable[[], bool] | None = None,
 ) -> subprocess.Popen:
-    """Start a real `celery worker` on the test database, consuming `queue`; wait for it."""
+    """Start a real `celery worker` on the test database, consuming `queue`; wait for it.
+
+    Ready means a `ping` task came back through this process's Celery app (broker and result
+    backend), unless ``ready`` says otherwise: e.g. a control ping, when the worker uses
+    another broker and result backend than this process's (see ``extra_env``).
+    """
     from livinglab.celery import app, ping
+
+    def answered_a_task() -> bool:
+        ping.apply_async(args=[0], queue=queue).get(timeout=5)
+        return True
 
     env = {
         **os.environ,
@@ -47,7 +77,7 @@ def start_worker(
             [
                 sys.executable, "-m", "celery", "-A", "livinglab", "worker",
                 "--concurrency=1", "--pool=prefork", "--loglevel=INFO",
-                "-Q", queue, "--hostname", hostname,
+                "-Q", queue, "--hostname", hostname, *(extra_args or []),
             ],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -57,11 +87,14 @@ def start_worker(
             if process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited early, see {log_path}")
             try:
-                ping.apply_async(args=[0], queue=queue).get(timeout=5)
-                break
+                if (ready or answered_a_task)():
+                    break
             except Exception:  # noqa: BLE001 - not ready yet: retry until the deadline
                 if time.monotonic() > deadline:
                     raise
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker not ready after 90 s, see {log_path}")
+            time.sleep(0.2)
     except BaseException:
         stop_worker(process)
         raise

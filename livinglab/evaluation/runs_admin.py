@@ -77,7 +77,20 @@ def run_start(request, slug: str):
     except services.EvaluationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Évaluation n° %(id)d lancée.") % {"id": run.pk})
+        run.refresh_from_db()  # the send happened on commit, inside evaluation_run_start
+        if services.dispatch_failed(run):
+            messages.warning(
+                request,
+                _(
+                    "La file d'attente des calculs est injoignable pour le moment. "
+                    "L'évaluation n° %(id)d est enregistrée et démarrera automatiquement "
+                    "dès que le service de calcul sera de nouveau disponible : "
+                    "inutile de la relancer."
+                )
+                % {"id": run.pk},
+            )
+        else:
+            messages.success(request, _("Évaluation n° %(id)d lancée.") % {"id": run.pk})
     return redirect("evaluation_runs_admin:campaign", slug=campaign.slug)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from livinglab.campaigns import audit, permissions
-from livinglab.evaluation import outputs
+from livinglab.evaluation import outputs, services
 from livinglab.evaluation.models import EvaluationRun
 
 DOWNLOAD_TYPES = {
@@ -46,6 +46,7 @@ def progress_payload(run: EvaluationRun) -> dict:
         "step": run.step,
         "error": run.error,
         "finished": finished,
+        "waiting_for_queue": services.dispatch_failed(run),
         "result_url": reverse("evaluation_runs_admin:detail", args=[run.pk])
         if run.status == EvaluationRun.Status.SUCCEEDED
         else None,
@@ -56,7 +57,13 @@ def progress_payload(run: EvaluationRun) -> dict:
 @never_cache
 @login_required
 def run_progress(request, run_id: int):
-    return JsonResponse(progress_payload(run_for_evaluator(request.user, run_id)))
+    run = run_for_evaluator(request.user, run_id)
+    if services.dispatch_failed(run):
+        # The page of the user waiting for this run polls here: while the broker was down the
+        # run could not be sent, so send it again (at most every few seconds, see services).
+        services.evaluation_run_redispatch(run_id=run.pk)
+        run.refresh_from_db()
+    return JsonResponse(progress_payload(run))
 
 
 def _stored_or_rendered(run: EvaluationRun, file_format: str) -> bytes:

@@ -35,6 +35,12 @@ MAX_ATTEMPTS = 3
 # Seconds slept after each progress step: lets tests (and demos) watch or kill a run midway.
 STEP_DELAY_ENV = "LIVINGLAB_EVALUATION_STEP_DELAY"
 WORKER_KEY = "_worker"
+# Set in a queued run's artifacts when sending it to the broker failed; cleared once sent.
+DISPATCH_FAILED_KEY = "_dispatch_failed"
+# A run whose sending failed is sent again this soon (by the progress endpoint or beat).
+DISPATCH_RETRY_AFTER = timedelta(seconds=5)
+# A run that was sent but is still waiting is sent again after this silence (lost message).
+QUEUED_RESEND_AFTER = timedelta(minutes=2)
 
 
 class EvaluationError(Exception):
@@ -82,6 +88,10 @@ def evaluation_run_start(
             .first()
         )
         if reusable is not None:
+            if enqueue and dispatch_failed(reusable):
+                # Asked again while the broker was unreachable: try to send it now.
+                evaluation_run_redispatch(run_id=reusable.pk, after=timedelta(0))
+                reusable.refresh_from_db()
             return reusable
     with transaction.atomic():
         run = EvaluationRun.objects.create(
@@ -106,25 +116,68 @@ def evaluation_run_start(
 
 
 def evaluation_run_enqueue(*, run_id: int, queue: str | None = None) -> bool:
-    """Send the run to the workers; when the broker is down the run waits, saying so."""
+    """Send the run to the workers; when the broker is down the run waits, saying so.
+
+    A failed send is marked in the run (``DISPATCH_FAILED_KEY``) so that the progress endpoint
+    and the periodic recovery send it again within seconds, without waiting for it to age.
+    """
     from livinglab.evaluation.tasks import evaluation_run_task
 
     try:
+        # No retry and no result subscription: the user waits on this call (see celery.py).
         evaluation_run_task.apply_async(args=[run_id], retry=False, queue=queue)
-    except Exception:  # noqa: BLE001 - any broker failure: the run stays queued, retried later
+    except Exception as error:  # noqa: BLE001 - any broker failure: the run stays queued
         logger.warning("broker unreachable, run %s stays queued", run_id, exc_info=True)
-        EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-            step=_(
-                "File d'attente injoignable : l'évaluation attend et sera relancée "
-                "automatiquement dès que le service de calcul sera disponible."
-            ),
-            heartbeat_at=timezone.now(),
-        )
+        _set_dispatch_failed(run_id, error)
         return False
-    EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        step=_("En attente d'un processus de calcul"), heartbeat_at=timezone.now()
-    )
+    _set_dispatch_failed(run_id, None)
     return True
+
+
+def _set_dispatch_failed(run_id: int, error: Exception | None) -> None:
+    """Record on a still queued run whether its last send failed, with the matching step."""
+    row = EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).values("artifacts").first()
+    if row is None:
+        return  # claimed (or finished) meanwhile: the worker owns the row now
+    artifacts = dict(row["artifacts"] or {})
+    if error is None:
+        artifacts.pop(DISPATCH_FAILED_KEY, None)
+        step = _("En attente d'un processus de calcul")
+    else:
+        previous = artifacts.get(DISPATCH_FAILED_KEY) or {}
+        artifacts[DISPATCH_FAILED_KEY] = {
+            "at": timezone.now().isoformat(),
+            "count": int(previous.get("count") or 0) + 1,
+            "error": error.__class__.__name__,
+        }
+        step = _(
+            "File d'attente injoignable : l'évaluation attend et sera relancée "
+            "automatiquement dès que le service de calcul sera disponible."
+        )
+    EvaluationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        artifacts=artifacts, step=step, heartbeat_at=timezone.now()
+    )
+
+
+def dispatch_failed(run: EvaluationRun) -> bool:
+    """True for a queued run whose last send to the broker failed."""
+    return run.status == Status.QUEUED and bool((run.artifacts or {}).get(DISPATCH_FAILED_KEY))
+
+
+def evaluation_run_redispatch(*, run_id: int, after: timedelta = DISPATCH_RETRY_AFTER) -> bool:
+    """Send again a queued run whose send failed, at most once per ``after`` across processes.
+
+    Called by the progress endpoint the user's open page polls, by the periodic recovery and
+    by a new click on "start". True when the run was sent now.
+    """
+    limit = timezone.now() - after
+    candidates = EvaluationRun.objects.filter(
+        pk=run_id, status=Status.QUEUED, artifacts__has_key=DISPATCH_FAILED_KEY
+    )
+    # Take the turn atomically: of the pages polling together, one sends, the others wait.
+    if not candidates.filter(_silent_since(limit)).update(heartbeat_at=timezone.now()):
+        return False
+    return evaluation_run_enqueue(run_id=run_id)
 
 
 def _owner_alive(run: EvaluationRun) -> bool:
@@ -309,10 +362,15 @@ def _suppress_context(context: dict[str, Any], min_cell_size: int) -> dict[str, 
 
 
 def evaluation_runs_requeue_stale(*, older_than: timedelta | None = None) -> int:
-    """Send again the runs still waiting (e.g. queued while the broker was down)."""
-    limit = timezone.now() - (older_than if older_than is not None else timedelta(minutes=2))
-    waiting = EvaluationRun.objects.filter(status=Status.QUEUED).filter(_silent_since(limit))
+    """Send again the runs still waiting: soon after a failed send, later after a lost one."""
+    limit = timezone.now() - (older_than if older_than is not None else QUEUED_RESEND_AFTER)
+    queued = EvaluationRun.objects.filter(status=Status.QUEUED)
+    failed = queued.filter(artifacts__has_key=DISPATCH_FAILED_KEY)
     count = 0
+    for run_id in failed.values_list("pk", flat=True):
+        count += evaluation_run_redispatch(run_id=run_id)
+    # Sent, but nobody took it for a while: the message may be lost (e.g. a restarted broker).
+    waiting = queued.exclude(artifacts__has_key=DISPATCH_FAILED_KEY).filter(_silent_since(limit))
     for run_id in waiting.values_list("pk", flat=True):
         count += evaluation_run_enqueue(run_id=run_id)
     return count

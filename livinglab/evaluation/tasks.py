@@ -7,8 +7,11 @@ from django.conf import settings
 from livinglab.evaluation import services
 
 
+# ignore_result: the run row is the result. It also spares the sender a subscription to the
+# result backend, which retries for ~20 s when Redis is down (the user waits on the send).
 @shared_task(
     name="evaluation.run",
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
@@ -20,9 +23,13 @@ def evaluation_run_task(run_id: int) -> dict:
     return {"run": run_id, "status": run.status if run else None}
 
 
-@shared_task(name="evaluation.recover")
+@shared_task(name="evaluation.recover", ignore_result=True)
 def evaluation_recover_task() -> dict:
-    """Re-queue or fail orphaned runs; schedule it periodically (beat) where beat runs."""
+    """Re-queue or fail orphaned runs and send again the waiting ones.
+
+    Beat runs it every minute (``livinglab/celery.py``), so a run queued while the broker was
+    down starts by itself once the broker is back.
+    """
     return services.evaluation_runs_recover()
 
 
