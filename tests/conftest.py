@@ -106,6 +106,11 @@ def start_worker(
 
 def stop_worker(process: subprocess.Popen) -> None:
     """Warm shutdown, then kill if the worker does not stop in time."""
+    stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if the process (worker, server) does not stop within 20 s."""
     process.terminate()
     try:
         process.wait(timeout=20)

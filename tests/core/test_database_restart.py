@@ -25,7 +25,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from tests.conftest import REPO_ROOT, RESTARTS_DATABASE, database_url
+from tests.conftest import REPO_ROOT, RESTARTS_DATABASE, database_url, stop_process
 
 IS_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
@@ -140,15 +140,6 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
             time.sleep(0.1)
 
 
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
-
-
 def server_connections() -> list[int]:
     """Backend pids connected to the test database, other than this process's."""
     with connection.cursor() as cursor:
@@ -193,7 +184,7 @@ def test_the_next_request_after_a_postgresql_restart_succeeds(django_user_model,
         assert_pages_work(browser, log_path)
         assert server_connections(), "the server reconnected and keeps its new connection"
     finally:
-        stop_server(server)
+        stop_process(server)
         connections.close_all()
     log = log_path.read_text()
     assert '" 500 ' not in log, log[-3000:]
