@@ -40,8 +40,8 @@ WAVES = ["baseline", "post"]
 def build() -> tuple[object, Path]:
     """Migrate, then insert the campaign, participants and responses with executemany."""
     from livinglab.campaigns.models import Site
+    from livinglab.evaluation.measurement.protocols import protocol_import
     from livinglab.evaluation.models import Indicator, ResponseSet, Wave
-    from livinglab.evaluation.protocols import protocol_import
 
     call_command("migrate", verbosity=0)
     protocol = protocol_import(
@@ -129,10 +129,10 @@ def reference(csv_path: Path) -> dict:
 
 
 def engine(campaign) -> dict:
-    from livinglab.evaluation.analysis import analyse
-    from livinglab.evaluation.dataset import load_dataset
-    from livinglab.evaluation.protocols import current_protocol
-    from livinglab.evaluation.services import analysis_plan
+    from livinglab.evaluation.measurement.protocols import current_protocol
+    from livinglab.evaluation.runs.analysis import analyse
+    from livinglab.evaluation.runs.dataset import load_dataset
+    from livinglab.evaluation.runs.services import analysis_plan
 
     protocol = current_protocol(campaign)
     dataset = load_dataset(protocol=protocol)
@@ -166,7 +166,7 @@ def main() -> None:
         f"(a) engine load + statistics: {engine_time:.2f} s; pandas + scipy from CSV: "
         f"{reference_time:.2f} s; ratio {engine_time / reference_time:.2f} (target ≤ 2)"
     )
-    from livinglab.evaluation import services
+    from livinglab.evaluation.runs import services
 
     start = time.perf_counter()
     run = services.evaluation_run_start(campaign=campaign, enqueue=False, force=True)

@@ -39,8 +39,8 @@ INDICATORS = [
 
 def setup(participants: int):
     from livinglab.campaigns.models import Campaign, Organisation, Participant
-    from livinglab.evaluation.catalogue import catalogue_load
-    from livinglab.evaluation.protocols import protocol_import
+    from livinglab.evaluation.measurement.catalogue import catalogue_load
+    from livinglab.evaluation.measurement.protocols import protocol_import
 
     call_command("migrate", verbosity=0)
     catalogue_load()
@@ -87,7 +87,7 @@ def clear():
 
 
 def time_ours(campaign, data: bytes) -> tuple[float, int]:
-    from livinglab.evaluation.imports import responses_import
+    from livinglab.evaluation.measurement.imports import responses_import
 
     start = time.perf_counter()
     report = responses_import(campaign=campaign, data=data, filename="bench.csv")

@@ -46,6 +46,8 @@ app.add_defaults(
     }
 )
 app.autodiscover_tasks()
+# Sub-packages of an app keep their tasks beside their services.
+app.autodiscover_tasks(["livinglab.evaluation.runs"])
 
 
 @app.on_after_configure.connect

@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from livinglab import views
+from livinglab.core import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("livinglab.cms.api")),  # CMS: API v2 and published results
-    path("evaluation/", include("livinglab.evaluation.runs_urls")),  # runs: progress, downloads
+    path("evaluation/", include("livinglab.evaluation.runs.urls")),  # runs: progress, downloads
 ]
 
 if settings.DEBUG:
@@ -24,7 +24,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("questionnaire/", include("livinglab.evaluation.urls")),  # online questionnaires
+    path(
+        "questionnaire/", include("livinglab.evaluation.measurement.urls")
+    ),  # online questionnaires
     path("", include("livinglab.cms.urls")),  # CMS: /recherche/ (before the page catch-all)
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -61,10 +61,10 @@ def discover() -> dict:
 
     from livinglab.campaigns import permissions
     from livinglab.campaigns.models import Campaign, Theme
-    from livinglab.demo import DEMO_ACCOUNTS
+    from livinglab.demo.accounts import DEMO_ACCOUNTS
+    from livinglab.evaluation.measurement.protocols import current_protocol
+    from livinglab.evaluation.measurement.questionnaire_views import CLOSED_STATUSES
     from livinglab.evaluation.models import EvaluationRun, QuestionnaireSettings
-    from livinglab.evaluation.protocols import current_protocol
-    from livinglab.evaluation.views import CLOSED_STATUSES
 
     pages = []
     for page in Page.objects.live().public().specific().filter(depth__gt=1):

@@ -11,10 +11,7 @@ class CampaignsConfig(AppConfig):
         # Policies must be registered before any admin code asks for a fallback one.
         from wagtail.permissions import register_permission_policy
 
-        from livinglab.campaigns.exports import escape_wagtail_spreadsheets
         from livinglab.campaigns.policies import POLICIES
-
-        escape_wagtail_spreadsheets()
 
         for model, policy in POLICIES.items():
             register_permission_policy(model, policy, exact_class=True)

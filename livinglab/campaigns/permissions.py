@@ -4,7 +4,11 @@ A user's rights on a campaign come from their memberships in the organisations t
 partner in it. Every view, download and API call asks these functions; menus only mirror them.
 """
 
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from livinglab.campaigns.models import Campaign, Membership
 
@@ -103,3 +107,14 @@ def has_any_membership(user, roles: set[str] | None = None) -> bool:
         return True
     roles = None if roles is None else {Role.MANAGER if r == "lead_manager" else r for r in roles}
     return organisations_of(user, roles).exists()
+
+
+def campaign_for(user, campaign_id: int, check: Callable[..., bool] = can_view) -> Campaign:
+    """The campaign behind an admin URL: 404 when the user cannot see it, 403 when `check` fails.
+
+    The one guard of every per-campaign admin page (campaign key: its primary key).
+    """
+    campaign = get_object_or_404(campaigns_visible_to(user), pk=campaign_id)
+    if not check(user, campaign):
+        raise PermissionDenied
+    return campaign

@@ -1,11 +1,7 @@
 """Admin import (upload → dry-run preview → confirm) and export (CSV, XLSX) views."""
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,8 +13,10 @@ from livinglab.campaigns import transfers
 from livinglab.campaigns.forms import ImportUploadForm
 from livinglab.campaigns.models import Campaign
 from livinglab.campaigns.policies import POLICIES
+from livinglab.core.tabular import FileRejected
+from livinglab.core.uploads import ParkedUploads, read_upload
 
-SESSION_KEY = "livinglab_pending_imports"
+PARKED = ParkedUploads("livinglab_pending_imports")
 TEMPLATE = "campaigns/transfer.html"
 
 
@@ -67,41 +65,40 @@ def _render(request, kind, direction, **context):
 
 def _preview(request, kind, form, campaign):
     upload = form.cleaned_data["file"]
-    content = upload.read()
     try:
-        dataset = transfers.read_dataset(content=content, filename=upload.name)
+        transfers.file_format_of(upload.name)
+        content, table = read_upload(upload)
         report = transfers.records_import(
-            kind=kind, dataset=dataset, user=request.user, campaign=campaign, dry_run=True
+            kind=kind,
+            dataset=transfers.dataset_of(table),
+            user=request.user,
+            campaign=campaign,
+            dry_run=True,
         )
+    except FileRejected as rejected:
+        return _render(request, kind, "import", form=form, errors=[str(rejected)])
     except transfers.ImportRefused as refused:
         return _render(request, kind, "import", form=form, errors=refused.errors)
     token = ""
     if not report.errors:
-        token = uuid.uuid4().hex
-        name = default_storage.save(f"import-tmp/{token}", ContentFile(content))
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {
-            "name": name,
-            "filename": upload.name,
-            "kind": kind.code,
-            "campaign": campaign.pk if campaign else None,
-        }
-        request.session[SESSION_KEY] = pending
+        token = PARKED.park(
+            request,
+            content=content,
+            filename=upload.name,
+            kind=kind.code,
+            campaign=campaign.pk if campaign else None,
+        )
     return _render(request, kind, "import", report=report, errors=report.errors, token=token)
 
 
 def _confirm(request, kind, campaigns, token):
-    pending = request.session.get(SESSION_KEY, {}).pop(token, None)
-    request.session.modified = True
-    if not pending or pending["kind"] != kind.code:
+    parked = PARKED.claim(request, token)
+    if parked is None or parked.options["kind"] != kind.code:
         messages.error(request, _("Cet import a expiré : déposez le fichier à nouveau."))
         return redirect(request.path)
-    campaign = _chosen_campaign(request, campaigns, pending["campaign"])
-    with default_storage.open(pending["name"], "rb") as stored:
-        content = stored.read()
-    default_storage.delete(pending["name"])
+    campaign = _chosen_campaign(request, campaigns, parked.options["campaign"])
     try:
-        dataset = transfers.read_dataset(content=content, filename=pending["filename"])
+        dataset = transfers.read_dataset(content=parked.content, filename=parked.filename)
         report = transfers.records_import(
             kind=kind, dataset=dataset, user=request.user, campaign=campaign, dry_run=False
         )

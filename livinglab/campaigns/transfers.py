@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
 from livinglab.campaigns import audit, privacy, resources
-from livinglab.campaigns.exports import CONTENT_TYPES, dataset_to_bytes
 from livinglab.campaigns.models import Campaign, Participant
 from livinglab.campaigns.policies import POLICIES
+from livinglab.core.spreadsheets import CONTENT_TYPES, dataset_to_bytes
+from livinglab.core.tabular import FileRejected, Table, read_table
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
 OUTCOMES = {
     "new": _("nouvelle"),
@@ -94,22 +93,22 @@ def file_format_of(filename: str) -> str:
     return suffix
 
 
-def read_dataset(*, content: bytes, filename: str) -> tablib.Dataset:
-    """The uploaded file as a dataset, within the size and row limits."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportRefused([_("Fichier trop volumineux (5 Mo au plus).")])
-    file_format = FORMATS[file_format_of(filename)](encoding="utf-8-sig")
-    try:
-        if file_format.is_binary():
-            dataset = file_format.create_dataset(content)
-        else:
-            dataset = file_format.create_dataset(content.decode("utf-8-sig"))
-    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault
-        raise ImportRefused([_("Fichier illisible : %(error)s") % {"error": error}]) from error
-    if len(dataset) > MAX_ROWS:
-        raise ImportRefused([_("Trop de lignes (%(max)s au plus).") % {"max": MAX_ROWS}])
-    dataset.headers = [str(header or "").strip() for header in dataset.headers or []]
+def dataset_of(table: Table) -> tablib.Dataset:
+    """The table read by the upload pipeline (core/tabular.py) as django-import-export wants it."""
+    width = len(table.header)
+    dataset = tablib.Dataset(headers=table.header)
+    for row in table.rows:
+        dataset.append((list(row) + [None] * width)[:width])
     return dataset
+
+
+def read_dataset(*, content: bytes, filename: str) -> tablib.Dataset:
+    """The file as a dataset, within the upload limits shared by every import."""
+    file_format_of(filename)
+    try:
+        return dataset_of(read_table(content, filename=filename))
+    except FileRejected as error:
+        raise ImportRefused([str(error)]) from error
 
 
 def _row_errors(resource, result) -> list[str]:

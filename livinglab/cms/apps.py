@@ -11,11 +11,10 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from livinglab.cms import csp
-        from livinglab.cms.cache import bump_page_cache_version, bump_when_published
+        from livinglab.cms.cache import bump_page_cache_version
         from livinglab.cms.permissions import ensure_editor_permissions
+        from livinglab.evaluation.runs.signals import results_published
 
-        csp.install()  # chooser widgets without inline scripts (Content Security Policy)
         post_migrate.connect(ensure_editor_permissions, sender=self)
         page_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-published")
         page_unpublished.connect(bump_page_cache_version, dispatch_uid="cms-cache-unpublished")
@@ -23,14 +22,8 @@ class CmsConfig(AppConfig):
         watched = [self.get_model("Testimony")]
         for name in ("Campaign", "CampaignPartner", "CodesignSession", "Decision", "Action"):
             watched.append(self.apps.get_model("campaigns", name))
-        # Publishing an evaluation run changes a campaign page's results section (progress
-        # saves of unpublished runs must not empty the cache).
-        if self.apps.is_installed("livinglab.evaluation"):
-            post_save.connect(
-                bump_when_published,
-                sender=self.apps.get_model("evaluation", "EvaluationRun"),
-                dispatch_uid="cms-cache-evaluation-run",
-            )
+        # Publishing an evaluation run changes a campaign page's results section.
+        results_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-results")
         for model in watched:
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -34,11 +34,6 @@ def bump_page_cache_version(**_signal_kwargs) -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
-def bump_when_published(instance, **_signal_kwargs) -> None:
-    if getattr(instance, "published_at", None) is not None:
-        bump_page_cache_version()
-
-
 def is_anonymous_get(request) -> bool:
     return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
 

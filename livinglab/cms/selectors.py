@@ -1,7 +1,5 @@
 """Reads of the public side, each a fixed number of queries whatever the amount of content."""
 
-import importlib
-import importlib.util
 from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet
@@ -27,11 +25,11 @@ from livinglab.cms.models import (
     SettingIndexPage,
     TopicPage,
 )
+from livinglab.evaluation.runs import selectors as evaluation_selectors
 
 LISTING_RENDITION = "fill-480x270"
 HERO_RENDITION = "fill-960x400"
 DURATION_RANGES = {"short": (None, 30), "medium": (31, 90), "long": (91, None)}
-RESULTS_SELECTOR = "livinglab.evaluation.selectors"
 LATEST_TOPICS = 6
 FEATURED_CAMPAIGNS = 3
 
@@ -151,10 +149,5 @@ def campaign_story(*, campaign_id: int) -> dict:
 
 
 def campaign_published_results(*, campaign: Campaign) -> dict | None:
-    """What the evaluation app has published for this campaign, or None (also when absent)."""
-    if importlib.util.find_spec(RESULTS_SELECTOR) is None:
-        return None
-    published_results_for = getattr(
-        importlib.import_module(RESULTS_SELECTOR), "published_results_for", None
-    )
-    return published_results_for(campaign) if published_results_for else None
+    """What the evaluation has published for this campaign, or None."""
+    return evaluation_selectors.published_results_for(campaign)

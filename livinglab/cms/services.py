@@ -4,8 +4,8 @@ from typing import Literal
 
 from django.conf import settings
 
-from livinglab import ratelimit
 from livinglab.cms.models import ExperienceIndexPage, Testimony
+from livinglab.core import ratelimit
 
 Outcome = Literal["received", "invalid", "rate_limited"]
 

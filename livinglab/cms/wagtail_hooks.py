@@ -1,9 +1,6 @@
 """Admin wiring: testimony moderation and the age-group vocabulary, under one menu."""
 
-from django.templatetags.static import static
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -41,9 +38,3 @@ class ContentSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(ContentSnippetsGroup)
-
-
-@hooks.register("insert_global_admin_js")
-def csp_initialisers():
-    """Runs what Wagtail's inline scripts did (cms/templates/wagtailadmin/); CSP bans them."""
-    return format_html('<script src="{}"></script>', static("js/csp-init.js"))

@@ -12,10 +12,10 @@ class EvaluationConfig(AppConfig):
 
         from livinglab.campaigns.privacy import register_eraser
         from livinglab.campaigns.services import register_running_requirement
+        from livinglab.evaluation.measurement.policies import CataloguePolicy
+        from livinglab.evaluation.measurement.privacy import participants_erase_answers
+        from livinglab.evaluation.measurement.protocols import running_requires_protocol
         from livinglab.evaluation.models import Indicator
-        from livinglab.evaluation.privacy import participants_erase_answers
-        from livinglab.evaluation.protocols import running_requires_protocol
-        from livinglab.evaluation.viewsets import CataloguePolicy
 
         register_permission_policy(Indicator, CataloguePolicy(Indicator))
         register_running_requirement(running_requires_protocol)

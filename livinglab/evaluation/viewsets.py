@@ -1,34 +1,19 @@
-"""The indicator catalogue in the Wagtail admin: everyone reads it, superusers edit it."""
+"""The evaluation admin menu: measurement, catalogue, runs and planning, one ViewSetGroup."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.admin.viewsets.base import ViewSetGroup
 
-from livinglab.evaluation.models import Indicator
-
-
-class CataloguePolicy(ModelPermissionPolicy):
-    """Any admin user may consult the shared referential; changing it is for superusers."""
-
-    def user_has_permission(self, user, action):
-        if not (user.is_active and user.is_authenticated):
-            return False
-        if action == "view":
-            return True
-        return user.is_superuser
+from livinglab.evaluation.measurement.viewsets import IndicatorViewSet, MeasurementViewSet
+from livinglab.evaluation.runs.viewsets import RunsViewSet, SampleSizeViewSet
 
 
-class IndicatorViewSet(ModelViewSet):
-    model = Indicator
-    icon = "list-ul"
-    menu_label = _("Indicateurs")
-    menu_order = 220
-    add_to_admin_menu = True
-    list_display = ["code", "label", "scale", "unit", "instrument"]
-    list_filter = ["scale", "themes"]
-    search_fields = ["code", "label", "instrument"]
-    inspect_view_enabled = True
-    form_fields = [
-        "code", "label", "label_en", "question", "scale", "unit", "min_value", "max_value",
-        "higher_is_better", "instrument", "reference", "scoring", "themes",
-    ]  # fmt: skip
+class EvaluationGroup(ViewSetGroup):
+    menu_label = _("Évaluation")
+    menu_icon = "view"
+    menu_order = 210
+    items = (
+        MeasurementViewSet("evaluation_admin"),
+        IndicatorViewSet("indicators"),
+        RunsViewSet("evaluation_runs_admin"),
+        SampleSizeViewSet("evaluation_sample_size"),
+    )

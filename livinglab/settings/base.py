@@ -51,9 +51,11 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
+    "livinglab.wagtail_adjustments",  # before wagtail.admin: its templates override Wagtail's
     "livinglab.campaigns",
     "livinglab.evaluation",
     "livinglab.cms",
+    "livinglab.demo",
 ]
 
 # Databases: SQLite in var/ by default, anything django-environ understands via DATABASE_URL.
@@ -141,9 +143,17 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Files that must never be public (parked uploads awaiting confirmation): outside MEDIA_ROOT,
+# read only by permission-checked views. Any Django storage backend fits (django-storages'
+# S3 backend with a private bucket, say) by replacing STORAGES["private"].
+PRIVATE_ROOT = env.path("LIVINGLAB_PRIVATE_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": "/private-files-are-not-served/"},
+    },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -216,7 +226,7 @@ LOGGING = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party calls from the admin
 
 # Content Security Policy (django-csp 4): no inline or third-party scripts anywhere, the admin
-# included (cms/templates/wagtailadmin/ + static/js/csp-init.js replace Wagtail's inline ones).
+# included (livinglab/wagtail_adjustments/ replaces Wagtail's inline ones).
 # Styles may be inline: Wagtail's admin sets style attributes. Frames: the video and map
 # providers the CMS embeds (CSP_FRAME_SRC, comma-separated, to change them).
 CONTENT_SECURITY_POLICY = {
@@ -272,3 +282,15 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "livinglab.core.client.client_address"
+
+# Client addresses (rate limits, django-axes) come from django-ipware (livinglab/core/client.py).
+# By default only the socket address counts: a forged X-Forwarded-For header changes nothing.
+# Behind N reverse proxies that append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N (and, to
+# be stricter, TRUSTED_PROXY_IPS=the proxies' addresses, comma-separated).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+IPWARE_META_PROXY_COUNT = TRUSTED_PROXY_COUNT or None

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 def test_evaluator_opens_results_and_downloads_the_pdf(page, live_server, demo_site, screenshot):
     log_in(page, live_server.url, "evaluatrice", "demo-eval-2026")
-    page.goto(live_server.url + "/admin/evaluation-runs/campaign/bouge-ta-recre/")
+    page.goto(live_server.url + "/admin/evaluation-runs/")
+    page.get_by_role("link", name="Bouge ta récré").first.click()
     expect(page.locator("[data-run-status]").first).to_have_text("Terminée")
     page.locator("table.listing tbody a").first.click()
     expect(page.get_by_role("heading", name="Résultats")).to_be_visible()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns import models
-from livinglab.campaigns.demo import OUTSIDER, load
-from livinglab.demo import load_core_demo
+from livinglab.demo.accounts import load_core_demo
+from livinglab.demo.campaigns import OUTSIDER, load
 
 COUNTED = [
     models.Organisation, models.Membership, models.Campaign, models.CampaignPartner,

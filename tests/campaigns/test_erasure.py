@@ -12,11 +12,11 @@ from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns import privacy
 from livinglab.campaigns.models import Campaign, Participant
-from livinglab.evaluation import services
-from livinglab.evaluation.dataset import load_dataset
-from livinglab.evaluation.demo_runs import simulate_campaign
+from livinglab.evaluation.measurement.protocols import current_protocol
 from livinglab.evaluation.models import EvaluationRun, Response, ResponseSet, Submission
-from livinglab.evaluation.protocols import current_protocol
+from livinglab.evaluation.runs import services
+from livinglab.evaluation.runs.dataset import load_dataset
+from tests.builders import simulate_campaign
 from tests.campaigns.conftest import make_user
 
 pytestmark = pytest.mark.django_db

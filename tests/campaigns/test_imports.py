@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns import transfers
-from livinglab.campaigns.exports import escape_formula
 from livinglab.campaigns.models import Participant, Site
+from livinglab.core.spreadsheets import escape_formula
 
 HEADERS = ["code", "site", "group", "sex", "age_band", "consent_date"]
 VALID_ROWS = [

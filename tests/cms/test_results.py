@@ -2,7 +2,7 @@
 
 import pytest
 
-import livinglab.evaluation.selectors as evaluation_selectors
+import livinglab.evaluation.runs.selectors as evaluation_selectors
 
 PUBLISHED = {
     "summary": "L'activité physique a augmenté de 12 minutes par jour.",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns.models import Membership, Organisation
-from livinglab.demo import EVALUATORS_GROUP, ensure_role_groups
+from livinglab.demo.accounts import EVALUATORS_GROUP, ensure_role_groups
 from tests.campaigns.conftest import make_user
 
 pytestmark = pytest.mark.django_db

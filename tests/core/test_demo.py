@@ -4,9 +4,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry, Page
 
 from livinglab.campaigns.models import Campaign, Participant
+from livinglab.demo.accounts import MANAGER_USERNAME
 from livinglab.evaluation.models import EvaluationRun, Protocol, Response
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ def counts() -> dict:
         "responses": Response.objects.count(),
         "runs": EvaluationRun.objects.count(),
         "pages": Page.objects.count(),
+        "audit": ModelLogEntry.objects.count(),
     }
 
 
@@ -32,6 +34,12 @@ def test_load_demo_twice_gives_the_same_data(settings):
     assert first["campaigns"] >= 3 and first["responses"] > 1000
     for campaign in Campaign.objects.filter(protocols__isnull=False).distinct():
         assert campaign.runs.filter(status=EvaluationRun.Status.SUCCEEDED).exists(), campaign.slug
+        # Published by the demo manager through the publishing service, hence audited.
+        assert campaign.runs.filter(published_at__isnull=False).exists(), campaign.slug
+        entry = ModelLogEntry.objects.filter(
+            action="livinglab.publish_results", object_id=str(campaign.pk)
+        ).get()
+        assert entry.user.username == MANAGER_USERNAME
     designs = set(Protocol.objects.values_list("design", flat=True))
     assert designs == {"pre_post", "controlled_pre_post", "repeated"}
     locked = Protocol.objects.filter(campaign__slug="bouge-ta-recre").get()

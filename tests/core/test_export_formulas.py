@@ -14,13 +14,13 @@ import pytest
 from django.urls import reverse
 
 from livinglab.campaigns import audit
-from livinglab.campaigns.exports import FORMULA_PREFIXES
 from livinglab.campaigns.models import Campaign, Participant, Site
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import simulate_campaign
-from livinglab.evaluation.exports import responses_export
+from livinglab.core.spreadsheets import FORMULA_PREFIXES
+from livinglab.evaluation.measurement.exports import responses_export
 from livinglab.evaluation.models import Outcome
-from livinglab.evaluation.outputs import results_csv, results_xlsx
+from livinglab.evaluation.runs import services
+from livinglab.evaluation.runs.document import results_csv, results_xlsx
+from tests.builders import simulate_campaign
 from tests.campaigns.conftest import make_user
 
 pytestmark = pytest.mark.django_db

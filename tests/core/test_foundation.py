@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
-from livinglab import views
 from livinglab.cms.models import HomePage
+from livinglab.core import views
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_production_settings_refuse_to_start_without(missing):
 
 
 def test_prepare_site_migrates_loads_the_demo_and_compiles_stale_catalogues(settings, tmp_path):
-    from livinglab.cms.management.commands.prepare_site import stale_catalogues
+    from livinglab.demo.management.commands.prepare_site import stale_catalogues
 
     settings.DEBUG = True
     messages = tmp_path / "en" / "LC_MESSAGES"

@@ -53,15 +53,15 @@ from livinglab.campaigns.models import (
     UserValidation,
 )
 from livinglab.cms.models import AgeGroup, Testimony
-from livinglab.demo import (
+from livinglab.demo.accounts import (
     CAMPAIGN_MANAGERS_GROUP,
     EDITORS_GROUP,
     EVALUATORS_GROUP,
     ensure_role_groups,
 )
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import CodeMatch, Indicator, QuestionnaireSettings
+from livinglab.evaluation.runs import services
+from tests.builders import simulate_campaign
 from tests.cms.factories import build_site
 
 ROLES = (
@@ -185,7 +185,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs_admin:start": "LLNDOONO",
     "evaluation_runs_admin:detail": "LLNDOONO",
     "evaluation_runs_admin:publish": "LLNDDONO",
-    "evaluation_runs_admin:sample_size": "LLOOOOOO",
+    "evaluation_sample_size:index": "LLOOOOOO",
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
     "evaluation_admin:upload": "LLNDDONO",

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import EvaluationRun
+from tests.builders import simulate_campaign
 
 DESIGNS = {
     "pre_post": {

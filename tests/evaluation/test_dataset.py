@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from livinglab.evaluation.dataset import load_dataset
-from livinglab.evaluation.demo_runs import simulate_campaign
-from livinglab.evaluation.protocols import current_protocol
+from livinglab.evaluation.measurement.protocols import current_protocol
+from livinglab.evaluation.runs.dataset import load_dataset
+from tests.builders import simulate_campaign
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from livinglab.campaigns.models import Participant, Site
-from livinglab.evaluation.imports import ImportFailed, detect_format, responses_import
+from livinglab.evaluation.measurement.imports import ImportFailed, detect_format, responses_import
 from livinglab.evaluation.models import ColumnMapping, Protocol, Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -141,7 +141,7 @@ def test_a_second_import_of_the_same_wave_is_refused(campaign):
 
 
 def test_locked_protocol_changes_create_a_new_version_with_deviation(campaign):
-    from livinglab.evaluation.protocols import protocol_lock
+    from livinglab.evaluation.measurement.protocols import protocol_lock
 
     protocol = protocol_lock(protocol=campaign.protocols.get())
     assert len(protocol.lock_hash) == 64 and protocol.locked_at
@@ -168,7 +168,7 @@ def test_unknown_campaign_is_a_clear_error():
 
 
 def test_protocol_json_round_trip_keeps_the_hash(campaign, tmp_path):
-    from livinglab.evaluation.protocols import protocol_hash
+    from livinglab.evaluation.measurement.protocols import protocol_hash
 
     path = tmp_path / "exported.json"
     call_command("export_protocol", "--campaign", "test-import", "--output", str(path))

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from livinglab.campaigns.models import Campaign, Participant, Site
-from livinglab.evaluation.imports import ImportFailed, responses_import
+from livinglab.evaluation.measurement.imports import ImportFailed, responses_import
 from livinglab.evaluation.models import Response, ResponseSet
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -102,7 +102,7 @@ def test_file_over_the_size_limit(campaign):
 def test_row_limit_is_configurable(campaign, settings):
     settings.LIVINGLAB_UPLOAD_MAX_ROWS = 2
     [message] = refused(campaign, with_row(GOOD_ROWS[2]))
-    assert "Trop de lignes : 3 (limite 2)" in message
+    assert "Trop de lignes : plus de 2 (limite 2)" in message
 
 
 def test_malformed_xlsx(campaign):

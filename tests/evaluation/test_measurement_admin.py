@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from livinglab.campaigns.models import Membership, Organisation
-from livinglab.evaluation.models import Participant, Response
+from livinglab.campaigns.models import Membership, Organisation, Participant
+from livinglab.evaluation.models import Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from livinglab.evaluation import outputs, reports, services
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import Response
-from livinglab.evaluation.selectors import published_results_for
+from livinglab.evaluation.runs import charts, document, report, services
+from livinglab.evaluation.runs.selectors import published_results_for
 from livinglab.evaluation.stats import paired_t
+from tests.builders import simulate_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_json_withholds_every_number_and_complements(run):
 
 
 def test_csv_shows_less_than_k(run):
-    content = outputs.results_csv(run.result).decode("utf-8-sig")
+    content = document.results_csv(run.result).decode("utf-8-sig")
     rows = [r for r in csv.DictReader(io.StringIO(content)) if r["subgroup_value"] == "other"]
     assert rows
     for row in rows:
@@ -66,7 +66,7 @@ def test_csv_shows_less_than_k(run):
 
 
 def test_xlsx_shows_less_than_k(run):
-    workbook = load_workbook(io.BytesIO(outputs.results_xlsx(run.result)))
+    workbook = load_workbook(io.BytesIO(document.results_xlsx(run.result)))
     assert workbook.sheetnames == ["summary", "results", "descriptives", "flow"]
     sheet = workbook["results"]
     header = [cell.value for cell in sheet[1]]
@@ -78,7 +78,7 @@ def test_xlsx_shows_less_than_k(run):
 def pdf_text(document) -> str:
     """The text drawn in the PDF: uncompressed streams, kerned TJ arrays joined back."""
     with matplotlib.rc_context({"pdf.compression": 0}):
-        content = reports.report_pdf(document)
+        content = report.report_pdf(document)
     lines = []
     for array in re.findall(rb"\[(.*?)\]\s*TJ", content, flags=re.DOTALL):
         pieces = re.findall(rb"\(((?:[^\\)]|\\.)*)\)", array)
@@ -98,7 +98,7 @@ def test_pdf_says_suppressed_and_never_prints_the_value(run):
 
 
 def test_charts_do_not_draw_the_suppressed_subgroup(run):
-    labels = [row["label"] for row in reports.forest_data(run.result)]
+    labels = [row["label"] for row in charts.forest_data(run.result)]
     assert any("ensemble" in label for label in labels)
     assert not any("other" in label for label in labels)
 
@@ -126,17 +126,17 @@ def test_chart_data_skips_a_suppressed_group():
         if (c["indicator"], c["wave"], c["group"]) == ("steps", "post", "comparison")
     )  # fmt: skip
     assert cell["suppressed"] and cell["mean"] is None and cell["n"] is None
-    drawn = {(box["wave"], box["group"]) for box in reports.distribution_data(document, "steps")}
+    drawn = {(box["wave"], box["group"]) for box in charts.distribution_data(document, "steps")}
     assert ("post", "comparison") not in drawn and ("baseline", "comparison") in drawn
-    lines = reports.change_data(document, "steps")
+    lines = charts.change_data(document, "steps")
     assert [wave for wave, _mean in lines["comparison"]] == ["baseline"]
-    flow = {box["stage"]: box["text"] for box in reports.flow_data(document)}
+    flow = {box["stage"]: box["text"] for box in charts.flow_data(document)}
     assert flow
     (steps,) = [
         r for r in document["results"] if r["indicator"] == "steps" and r["analysis"] == "primary"
     ]
     assert steps["suppressed"] and steps["estimate"] is None
-    assert not any("Steps" in row["label"] for row in reports.forest_data(document))
+    assert not any("Steps" in row["label"] for row in charts.forest_data(document))
 
 
 def test_published_results_are_suppressed_too(run, django_user_model):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from livinglab.campaigns.models import Campaign, Participant, Site
+from livinglab.evaluation.measurement.questionnaires import code_match_decide, self_generated_code
 from livinglab.evaluation.models import CodeMatch, QuestionnaireSettings, Response, Submission
-from livinglab.evaluation.questionnaires import code_match_decide, self_generated_code
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 pytestmark = pytest.mark.django_db

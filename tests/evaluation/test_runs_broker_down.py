@@ -21,9 +21,9 @@ from django.conf import settings
 
 from livinglab.celery import BROKER_FAIL_FAST, RECOVER_EVERY_ENV
 from livinglab.celery import app as celery_app
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import EvaluationRun
+from livinglab.evaluation.runs import dispatch
+from tests.builders import simulate_campaign
 from tests.conftest import start_worker, stop_worker
 from tests.evaluation.test_runs_views import member
 
@@ -156,7 +156,7 @@ def start_from_admin(client, user, campaign) -> EvaluationRun:
     """Click "Lancer une évaluation" with the broker down: fast answer, clear message."""
     client.force_login(user)
     started = time.monotonic()
-    response = client.post(f"/admin/evaluation-runs/campaign/{campaign.slug}/start/")
+    response = client.post(f"/admin/evaluation-runs/campaign/{campaign.pk}/start/")
     elapsed = time.monotonic() - started
     assert response.status_code == 302
     # Without ignore_result and the fail-fast options this took ~20 s (seconds of retries).
@@ -168,7 +168,7 @@ def start_from_admin(client, user, campaign) -> EvaluationRun:
     assert "démarrera automatiquement" in page and "inutile de la relancer" in page
     assert "lancée." not in page  # not the usual success message
     run = campaign.runs.get()
-    assert run.status == Status.QUEUED and services.dispatch_failed(run), run.step
+    assert run.status == Status.QUEUED and dispatch.dispatch_failed(run), run.step
     assert run.step.startswith("File d'attente injoignable")
     return run
 
@@ -220,11 +220,11 @@ def test_broker_back_then_the_open_progress_page_starts_the_queued_run(
         payload = client.get(progress_url).json()  # the open page polls while the broker is down
         assert payload["status"] == "queued" and payload["waiting_for_queue"]
         # Past the retry delay the page's poll sends again: it fails again, nothing is lost.
-        time.sleep(services.DISPATCH_RETRY_AFTER.total_seconds() + 0.5)
+        time.sleep(dispatch.DISPATCH_RETRY_AFTER.total_seconds() + 0.5)
         payload = client.get(progress_url).json()
         assert payload["status"] == "queued" and payload["waiting_for_queue"]
         run.refresh_from_db()
-        assert run.artifacts[services.DISPATCH_FAILED_KEY]["count"] >= 2
+        assert run.artifacts[dispatch.DISPATCH_FAILED_KEY]["count"] >= 2
         redis_server.start()
 
         def page_polls():

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.storage import default_storage
 
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import EvaluationRun
+from livinglab.evaluation.runs import services
+from tests.builders import simulate_campaign
 
 pytestmark = pytest.mark.django_db
 

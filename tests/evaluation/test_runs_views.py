@@ -8,11 +8,12 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns.models import Membership, Organisation
-from livinglab.demo import ensure_role_groups
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import load, simulate_campaign
+from livinglab.demo.accounts import ensure_role_groups
+from livinglab.demo.runs import load
 from livinglab.evaluation.models import EvaluationRun
-from livinglab.evaluation.selectors import published_results_for
+from livinglab.evaluation.runs import dispatch, services
+from livinglab.evaluation.runs.selectors import published_results_for
+from tests.builders import simulate_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +88,12 @@ def test_downloads_are_rebuilt_when_the_files_are_elsewhere(client, run, users, 
 
 def test_admin_pages_start_and_publish(client, campaign, run, users):
     client.force_login(users["evaluator"])
-    page = client.get(f"/admin/evaluation-runs/campaign/{campaign.slug}/")
+    page = client.get(f"/admin/evaluation-runs/campaign/{campaign.pk}/")
     assert page.status_code == 200 and "Lancer une évaluation" in page.content.decode()
     assert "progress.js" in page.content.decode()
-    with mock.patch.object(services, "evaluation_run_enqueue") as enqueue:
+    with mock.patch.object(dispatch, "evaluation_run_enqueue") as enqueue:
         response = client.post(
-            f"/admin/evaluation-runs/campaign/{campaign.slug}/start/", {"force": "1"}
+            f"/admin/evaluation-runs/campaign/{campaign.pk}/start/", {"force": "1"}
         )
     assert response.status_code == 302
     assert campaign.runs.count() == 2
@@ -107,7 +108,7 @@ def test_admin_pages_start_and_publish(client, campaign, run, users):
     assert ModelLogEntry.objects.filter(action="livinglab.publish_results").exists()
     enqueue.assert_not_called()  # on_commit callbacks do not run in a rolled-back test
     client.force_login(users["outsider"])
-    assert client.get(f"/admin/evaluation-runs/campaign/{campaign.slug}/").status_code == 404
+    assert client.get(f"/admin/evaluation-runs/campaign/{campaign.pk}/").status_code == 404
 
 
 def test_public_files_only_once_published(client, run):
@@ -134,15 +135,15 @@ def test_sample_size_planner(client, users):
 
 def test_broker_down_keeps_the_run_queued_and_a_later_requeue_sends_it(campaign):
     run = services.evaluation_run_start(campaign=campaign, enqueue=False)
-    from livinglab.evaluation.tasks import evaluation_run_task
+    from livinglab.evaluation.runs.tasks import evaluation_run_task
 
     with mock.patch.object(evaluation_run_task, "apply_async", side_effect=OSError("down")):
-        assert services.evaluation_run_enqueue(run_id=run.pk) is False
+        assert dispatch.evaluation_run_enqueue(run_id=run.pk) is False
     run.refresh_from_db()
     assert run.status == "queued" and "File d'attente injoignable" in run.step
     EvaluationRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
     with mock.patch.object(evaluation_run_task, "apply_async") as send:
-        assert services.evaluation_runs_requeue_stale() == 1
+        assert dispatch.evaluation_runs_requeue_stale() == 1
     send.assert_called_once()
 
 
@@ -150,18 +151,26 @@ def test_orphaned_runs_are_requeued_then_failed(campaign):
     run = services.evaluation_run_start(campaign=campaign, enqueue=False)
     old = timezone.now() - timedelta(hours=1)
     EvaluationRun.objects.filter(pk=run.pk).update(status="running", attempts=1, heartbeat_at=old)
-    with mock.patch.object(services, "evaluation_run_enqueue") as enqueue:
-        assert services.evaluation_runs_recover()["requeued"] == 1
+    with mock.patch.object(dispatch, "evaluation_run_enqueue") as enqueue:
+        assert dispatch.evaluation_runs_recover()["requeued"] == 1
     enqueue.assert_any_call(run_id=run.pk)
     EvaluationRun.objects.filter(pk=run.pk).update(status="running", attempts=3, heartbeat_at=old)
-    with mock.patch.object(services, "evaluation_run_enqueue"):
-        assert services.evaluation_runs_recover()["failed"] == 1
+    with mock.patch.object(dispatch, "evaluation_run_enqueue"):
+        assert dispatch.evaluation_runs_recover()["failed"] == 1
     run.refresh_from_db()
     assert run.status == "failed" and "3 fois" in run.error
 
 
-def test_demo_runs_load_publishes_a_run_per_campaign(campaign):
-    runs = load()
+def test_demo_runs_load_publishes_a_run_per_campaign(django_user_model, campaign):
+    assert load() == []  # without the demo accounts, nobody may publish
+    manager = member(django_user_model, campaign, "manager", "publisher")
+    outsider = member(django_user_model, campaign, None, "outsider")
+    runs = load(publisher=manager)
     assert [r.campaign_id for r in runs] == [campaign.pk]
     assert runs[0].status == "succeeded" and runs[0].published_at
-    assert load()[0].pk == runs[0].pk  # idempotent
+    # Published through the service, as from the admin: the audit log names the publisher.
+    published = ModelLogEntry.objects.filter(action="livinglab.publish_results")
+    assert [entry.user_id for entry in published] == [manager.pk]
+    assert load(publisher=manager)[0].pk == runs[0].pk  # idempotent
+    assert published.count() == 1
+    assert load(publisher=outsider) == []  # only the publisher's own campaigns

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from livinglab.evaluation import services
-from livinglab.evaluation.demo_runs import simulate_campaign
 from livinglab.evaluation.models import EvaluationRun
+from livinglab.evaluation.runs import dispatch, services
+from tests.builders import simulate_campaign
 from tests.conftest import start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-SLOW = {services.STEP_DELAY_ENV: "0.7"}
+SLOW = {dispatch.STEP_DELAY_ENV: "0.7"}
 
 
 def wait_for(run_id: int, condition, timeout: float = 120) -> EvaluationRun:
@@ -47,7 +47,7 @@ def test_killed_pool_process_is_redelivered_and_the_run_succeeds(django_db_block
     worker = own_worker("kill-child", queue)
     try:
         run = services.evaluation_run_start(campaign=campaign, enqueue=False)
-        assert services.evaluation_run_enqueue(run_id=run.pk, queue=queue)
+        assert dispatch.evaluation_run_enqueue(run_id=run.pk, queue=queue)
         run = wait_for(run.pk, running_with_pid)
         os.kill(run.artifacts["_worker"]["pid"], signal.SIGKILL)
         run = wait_for(run.pk, lambda r: r.status in ("succeeded", "failed"))
@@ -63,7 +63,7 @@ def test_whole_worker_killed_then_a_new_worker_recovers_the_run():
     first = own_worker("doomed", f"doomed-{os.getpid()}")
     try:
         run = services.evaluation_run_start(campaign=campaign, enqueue=False)
-        services.evaluation_run_enqueue(run_id=run.pk, queue=first.queue)
+        dispatch.evaluation_run_enqueue(run_id=run.pk, queue=first.queue)
         run = wait_for(run.pk, running_with_pid)
         first.kill()  # the master first, so that it cannot redeliver: its message is lost
         first.wait(timeout=20)
@@ -71,12 +71,12 @@ def test_whole_worker_killed_then_a_new_worker_recovers_the_run():
         os.kill(pid, signal.SIGKILL)
         # SIGKILL is asynchronous: wait until the kernel has really ended the process.
         deadline = time.monotonic() + 20
-        while services.process_alive(pid) and time.monotonic() < deadline:
+        while dispatch.process_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         stop_worker(first)
     # Nothing runs it any more; the recovery (also run when a worker starts) re-queues it.
-    result = services.evaluation_runs_recover()
+    result = dispatch.evaluation_runs_recover()
     state = EvaluationRun.objects.filter(pk=run.pk).values("status", "step", "artifacts").first()
     assert result["requeued"] == 1, state
     assert EvaluationRun.objects.get(pk=run.pk).status == "queued"

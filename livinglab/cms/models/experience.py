@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from livinglab.campaigns.models import Setting
 from livinglab.cms.blocks import RICH_TEXT_FEATURES
+from livinglab.core.client import client_address
 
 TESTIMONIES_SHOWN = 50
 
@@ -37,7 +38,7 @@ class ExperienceIndexPage(Page):
         status = 200
         form = TestimonyForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":
-            outcome = testimony_receive(page=self, form=form, client_ip=client_ip(request))
+            outcome = testimony_receive(page=self, form=form, client_ip=client_address(request))
             if outcome == "received":
                 return redirect(f"{self.url}?merci=1#temoigner")
             status = 429 if outcome == "rate_limited" else 400
@@ -52,11 +53,6 @@ class ExperienceIndexPage(Page):
         approved = self.testimonies.filter(status=Testimony.Status.APPROVED)
         context["testimonies"] = approved.order_by("-submitted_at")[:TESTIMONIES_SHOWN]
         return context
-
-
-def client_ip(request) -> str:
-    """The peer address; behind a proxy, set it from a trusted header before Django sees it."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class Testimony(models.Model):

@@ -6,7 +6,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from livinglab.campaigns.models import Campaign
-from livinglab.evaluation.protocols import current_protocol, protocol_definition, protocol_hash
+from livinglab.evaluation.measurement.protocols import (
+    current_protocol,
+    protocol_definition,
+    protocol_hash,
+)
 
 
 class Command(BaseCommand):

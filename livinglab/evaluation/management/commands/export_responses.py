@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from livinglab.campaigns.models import Campaign
-from livinglab.evaluation.exports import responses_export
+from livinglab.evaluation.measurement.exports import responses_export
 
 
 class Command(BaseCommand):

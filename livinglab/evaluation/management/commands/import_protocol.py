@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from livinglab.evaluation.catalogue import catalogue_load
-from livinglab.evaluation.protocols import ProtocolError, protocol_hash, protocol_import
+from livinglab.evaluation.measurement.catalogue import catalogue_load
+from livinglab.evaluation.measurement.protocols import ProtocolError, protocol_hash, protocol_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from livinglab.campaigns.models import Campaign
-from livinglab.evaluation.imports import ImportFailed, responses_import
+from livinglab.evaluation.measurement.imports import ImportFailed, responses_import
 
 
 class Command(BaseCommand):

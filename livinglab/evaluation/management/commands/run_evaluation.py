@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from livinglab.campaigns.models import Campaign
-from livinglab.evaluation import outputs, services
 from livinglab.evaluation.models import EvaluationRun
+from livinglab.evaluation.runs import artifacts, dispatch, services
 
 Status = EvaluationRun.Status
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(str(run.pk))
             return
         else:
-            services.evaluation_runs_recover()
+            dispatch.evaluation_runs_recover()
             run = self._wait(run, options["timeout"])
         if run.status != Status.SUCCEEDED:
             raise CommandError(f"Évaluation {run.pk} en échec : {run.error or run.step}")
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         for file_format in ("json", "xlsx", "pdf"):
             target = options[file_format]
             if target:
-                target.write_bytes(outputs.render(run.result, file_format))
+                target.write_bytes(artifacts.render(run.result, file_format))
                 self.stdout.write(f"{file_format.upper()} : {target}")
 
     def _wait(self, run: EvaluationRun, timeout: float) -> EvaluationRun:

@@ -4,14 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from livinglab.evaluation.stats import sample_size
-
-
-def sample_size_report(**arguments) -> dict:
-    """The stats result with n_per_group rounded to 2 decimals, as the command contract shows."""
-    result = sample_size(**arguments)
-    result["n_per_group"] = round(result["n_per_group"], 2)
-    return result
+from livinglab.evaluation.runs.planning import sample_size_report
 
 
 class Command(BaseCommand):

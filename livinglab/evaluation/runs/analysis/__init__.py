@@ -1,0 +1,149 @@
+"""From a dataset to the numbers of the results document (DESIGN.md §3 and §4).
+
+Chooses the method per design and scale (the table in ``methods.py``), computes descriptives,
+the participant flow, subgroup results and the multiple-testing adjustment, then withholds
+every number that describes fewer than ``min_cell_size`` people. No ORM here: input is an
+``EvaluationDataset``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from livinglab.evaluation.runs.analysis.methods import analyse_outcome
+from livinglab.evaluation.runs.analysis.plan import (
+    ALL,
+    COMPARISON,
+    INTERVENTION,
+    NOT_STATED,
+    RESULT_KEYS,
+    SUBGROUP_COLUMNS,
+    AnalysisPlan,
+    NothingToAnalyse,
+    Progress,
+)
+from livinglab.evaluation.runs.analysis.suppression import adjust, suppress_partition, suppress_rows
+from livinglab.evaluation.runs.analysis.tables import (
+    analysed_counts_by_group,
+    outcome_descriptives,
+    participant_flow,
+    publish_cells,
+)
+from livinglab.evaluation.runs.dataset import EvaluationDataset, OutcomeData
+from livinglab.evaluation.stats.results import TestResult
+
+__all__ = ["RESULT_KEYS", "AnalysisPlan", "NothingToAnalyse", "analyse", "analysed_people"]
+
+
+def analyse(
+    *, dataset: EvaluationDataset, plan: AnalysisPlan, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Flow, descriptives, suppressed results and notices of one evaluation."""
+    progress = progress or (lambda percent, step: None)
+    people = analysed_people(dataset.participants, plan)
+    notices: list[str] = []
+    if not plan.controlled and (dataset.participants["group"] == COMPARISON).any():
+        notices.append(
+            _("Le plan ne prévoit pas de groupe de comparaison : ses participants sont exclus.")
+        )
+    rows: list[dict[str, Any]] = []
+    descriptive_cells: list[dict[str, Any]] = []
+    analysed_counts: dict[str, pd.Series] = {}
+    dimensions = _subgroup_dimensions(plan, notices)
+    for position, outcome in enumerate(dataset.outcomes):
+        progress(
+            10 + int(50 * position / max(len(dataset.outcomes), 1)),
+            _("Analyse de « %(label)s »") % {"label": outcome.label},
+        )
+        values = outcome.values.loc[outcome.values.index.isin(people.index)]
+        try:
+            descriptive_cells += outcome_descriptives(outcome, values, people, plan)
+        except ValueError as error:
+            notices.append(
+                _("« %(label)s » non analysé : %(error)s")
+                % {"label": outcome.label, "error": error}
+            )
+            continue
+        analysed_counts[outcome.indicator] = analysed_counts_by_group(values, people, plan)
+        outcome_rows = _tag(analyse_outcome(outcome, values, people, plan), outcome, ALL)
+        _explain_small(outcome_rows, outcome, plan, notices)
+        rows += suppress_rows(outcome_rows, plan.min_cell_size)
+        for dimension, column in dimensions.items():
+            subgroup_rows = []
+            for value, members in people.groupby(people[column].replace("", NOT_STATED)):
+                subset = values.loc[values.index.isin(members.index)]
+                subgroup = {"dimension": dimension, "value": str(value)}
+                subgroup_rows += _tag(
+                    analyse_outcome(outcome, subset, members, plan), outcome, subgroup
+                )
+            rows += suppress_partition(subgroup_rows, plan.min_cell_size)
+    progress(62, _("Ajustement pour tests multiples et secret statistique"))
+    adjust(rows, plan.correction)
+    rows = [{key: row.get(key) for key in RESULT_KEYS} for row in rows]
+    primary_all = [r for r in rows if r["subgroup"] == ALL and r["analysis"] == "primary"]
+    if not any(r["estimate"] is not None for r in primary_all):
+        raise NothingToAnalyse(" ; ".join(notices) or _("Aucun critère n'a pu être analysé."))
+    return {
+        "flow": participant_flow(dataset, people, analysed_counts, plan),
+        "descriptives": publish_cells(descriptive_cells, plan.min_cell_size),
+        "results": rows,
+        "notices": notices,
+    }
+
+
+def analysed_people(participants: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
+    """Designs without a comparison group analyse the intervention group only."""
+    if plan.controlled:
+        return participants[participants["group"].isin([INTERVENTION, COMPARISON])]
+    return participants[participants["group"] == INTERVENTION]
+
+
+def _subgroup_dimensions(plan: AnalysisPlan, notices: list[str]) -> dict[str, str]:
+    dimensions = {}
+    for dimension in plan.subgroup_dimensions:
+        if dimension in SUBGROUP_COLUMNS:
+            dimensions[dimension] = SUBGROUP_COLUMNS[dimension]
+        else:
+            notices.append(_("Sous-groupe « %(name)s » inconnu : ignoré.") % {"name": dimension})
+    return dimensions
+
+
+def _tag(
+    results: list[tuple[str, str | None, TestResult, int]], outcome: OutcomeData, subgroup: Any
+) -> list[dict[str, Any]]:
+    """Result rows with the outcome, subgroup, analysis role and the people count behind them."""
+    rows = []
+    for analysis, wave, result, people_count in results:
+        row = result.to_dict()
+        row.update(
+            indicator=outcome.indicator,
+            label=outcome.label,
+            subgroup=subgroup,
+            wave=wave,
+            analysis=analysis,
+            _people=people_count,
+        )
+        rows.append(row)
+    return rows
+
+
+def _explain_small(
+    rows: list[dict[str, Any]], outcome: OutcomeData, plan: AnalysisPlan, notices: list[str]
+) -> None:
+    """Say in plain French why a whole-sample primary result has no numbers."""
+    for row in rows:
+        if row["analysis"] != "primary":
+            continue
+        if row["_people"] < plan.min_cell_size:
+            notices.append(
+                _("pas assez de paires complètes pour « %(label)s » : %(n)d < %(k)d")
+                % {"label": outcome.label, "n": row["_people"], "k": plan.min_cell_size}
+            )
+        elif row["estimate"] is None:
+            notices.append(
+                _("« %(label)s » : résultat non calculable (%(reason)s)")
+                % {"label": outcome.label, "reason": row["extra"].get("reason", "")}
+            )
