@@ -5,7 +5,9 @@ from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "livinglab.settings.dev")
+# Without settings a worker gets the production ones, which refuse to start without
+# DJANGO_SECRET_KEY: never DEBUG and the development key by accident (make run sets dev).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "livinglab.settings.production")
 
 # Seconds between two periodic recoveries run by beat (tests shorten it).
 RECOVER_EVERY_ENV = "LIVINGLAB_RECOVER_EVERY"

@@ -10,7 +10,8 @@ mkdir -p var/log
 
 # -B: embedded beat (fine for this single dev worker; a deployment runs one `celery beat`),
 # which runs evaluation.recover every minute: runs queued while the broker was down start.
-"$PY" -m celery -A livinglab worker -B --loglevel=INFO --concurrency=2 \
+DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-livinglab.settings.dev}" \
+    "$PY" -m celery -A livinglab worker -B --loglevel=INFO --concurrency=2 \
     --hostname "livinglab-dev@%h" >var/log/worker.log 2>&1 &
 WORKER_PID=$!
 stop() {

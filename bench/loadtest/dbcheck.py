@@ -6,10 +6,13 @@
                                             [--summary-md MD] [--summary-json JSON]
 
 Both run with the same environment as the web server (DATABASE_URL, DJANGO_SETTINGS_MODULE…).
-`discover` lists the live pages, open online questionnaires, published runs and the evaluator
-account from the demo, so the locust scenario hard-codes no id. `verify` compares every
-questionnaire submission locust got a "thank you" page for with the database (each present
-exactly once, with the answers sent, and no row nobody sent), adds the HTTP status counts and
+`discover` lists the live pages, open online questionnaires (running campaigns, waves inside
+their answer window, with the wave's access key when the campaign requires it), published runs
+and the evaluator account from the demo, so the locust scenario hard-codes no id. `verify`
+compares every questionnaire submission locust got a "thank you" page for with the database
+(each present exactly once, with the answers sent, and no row nobody sent; a later submission
+with changed answers kept apart as a pending duplicate, never stored over the first answers;
+the same answers again, or a double click, keep nothing more), adds the HTTP status counts and
 exact p50/p95/p99 per request name, prints the summary and exits 1 when anything is wrong.
 """
 
@@ -26,11 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Requests whose 4xx answer is the expected one (counted apart, not as errors).
-EXPECTED_4XX = {
-    "questionnaire: resubmit (expect 409)": {409},
-    "questionnaire: double-click submit": {409},  # the second click (LOADTEST_DOUBLE_CLICK)
-}
+# Requests whose 4xx answer is the expected one (counted apart, not as errors). None any more:
+# a resubmission or a double click gets the same thank-you page (200) as a first answer.
+EXPECTED_4XX: dict[str, set[int]] = {}
 
 
 def django_setup() -> None:
@@ -46,9 +47,9 @@ def django_setup() -> None:
 
 def tracked_models() -> list:
     from livinglab.campaigns.models import Participant
-    from livinglab.evaluation.models import Response, ResponseSet, Submission
+    from livinglab.evaluation.models import PendingSubmission, Response, ResponseSet, Submission
 
-    return [Participant, ResponseSet, Response, Submission]
+    return [Participant, ResponseSet, Response, Submission, PendingSubmission]
 
 
 def last_id(model) -> int:
@@ -63,7 +64,7 @@ def discover() -> dict:
     from livinglab.campaigns.models import Campaign, Theme
     from livinglab.demo.accounts import DEMO_ACCOUNTS
     from livinglab.evaluation.measurement.protocols import current_protocol
-    from livinglab.evaluation.measurement.questionnaire_views import CLOSED_STATUSES
+    from livinglab.evaluation.measurement.questionnaires import wave_window_message
     from livinglab.evaluation.models import EvaluationRun, QuestionnaireSettings
 
     pages = []
@@ -72,16 +73,30 @@ def discover() -> dict:
         if url:
             pages.append({"path": url, "type": type(page).__name__})
 
+    # Online questionnaires open only while the campaign runs, inside each wave's window, and
+    # (when the campaign asks for it) with the wave's access key in the link.
     questionnaires = []
-    for campaign in Campaign.objects.exclude(status__in=CLOSED_STATUSES).order_by("slug"):
+    for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING).order_by("slug"):
         protocol = current_protocol(campaign)
         options = QuestionnaireSettings.objects.filter(campaign=campaign).first()
         if protocol is None or (options is not None and not options.is_open):
             continue
+        waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
+        open_waves = []
+        for code in protocol.wave_codes:  # baseline first; stop at the first closed wave
+            if code not in waves or wave_window_message(waves[code]) is not None:
+                break
+            open_waves.append(code)
+        if not open_waves:
+            continue
+        keyed = options is not None and options.require_access_key
         questionnaires.append(
             {
                 "campaign": campaign.slug,
-                "waves": list(protocol.wave_codes),  # baseline first
+                "waves": open_waves,
+                "query": {
+                    code: f"?cle={waves[code].access_key}" if keyed else "" for code in open_waves
+                },
                 "controlled": protocol.design == "controlled_pre_post",
             }
         )
@@ -119,10 +134,12 @@ def discover() -> dict:
 # -- verify -----------------------------------------------------------------------------------
 
 
-def read_records(path: Path) -> tuple[dict, dict]:
-    """Attempts and acknowledged submissions, keyed by (campaign, wave, code)."""
+def read_records(path: Path) -> tuple[dict, dict, dict]:
+    """Attempts, acknowledged submissions and later resubmissions, keyed by (campaign, wave,
+    code)."""
     attempts: Counter = Counter()
     acked: dict[tuple, list[dict]] = {}
+    resubmitted: dict[tuple, list[dict]] = {}
     if path.exists():
         for line in path.read_text().splitlines():
             record = json.loads(line)
@@ -131,7 +148,54 @@ def read_records(path: Path) -> tuple[dict, dict]:
                 attempts[key] += 1
             elif record["event"] == "ack":
                 acked.setdefault(key, []).append(record)
-    return attempts, acked
+            elif record["event"] == "resubmit":
+                resubmitted.setdefault(key, []).append(record)
+    return attempts, acked, resubmitted
+
+
+def same_values(first: dict, second: dict) -> bool:
+    """The same answers (indicator id → value), whatever the keys' type."""
+    first = {int(indicator): float(value) for indicator, value in first.items()}
+    second = {int(indicator): float(value) for indicator, value in second.items()}
+    return first.keys() == second.keys() and all(
+        abs(first[indicator] - second[indicator]) <= 1e-9 for indicator in first
+    )
+
+
+def check_duplicates(acked: dict, resubmitted: dict, last: dict) -> tuple[int, list[str]]:
+    """Later submissions of a code and wave: changed answers pending once each, nothing else.
+
+    A resubmission with the first answers (or a double click) keeps nothing; one with changed
+    answers is one pending duplicate with exactly those values. Returns (pending rows created
+    during the test, problems)."""
+    from livinglab.evaluation.models import PendingSubmission
+
+    rows = PendingSubmission.objects.filter(pk__gt=last.get("PendingSubmission", 0))
+    pending: dict[tuple, list[dict]] = {}
+    for row in rows.select_related("participant", "wave__campaign"):
+        key = (row.wave.campaign.slug, row.wave.code, row.participant.code)
+        pending.setdefault(key, []).append(row.values)
+    problems = []
+    for key, found in pending.items():
+        first = (acked.get(key) or [{}])[0].get("values", {})
+        changed = [
+            record["values"]
+            for record in resubmitted.get(key, [])
+            if not same_values(record["values"], first)
+        ]
+        for values in found:
+            if not any(same_values(values, sent) for sent in changed):
+                problems.append(f"pending duplicate for {key} that no changed resubmission sent")
+        if len(found) > len(changed):
+            problems.append(f"{len(found)} pending duplicates for {key}, {len(changed)} sent")
+    for key, records_ in resubmitted.items():
+        first = (acked.get(key) or [{}])[0].get("values", {})
+        for record in records_:
+            if same_values(record["values"], first):
+                continue
+            if not any(same_values(values, record["values"]) for values in pending.get(key, [])):
+                problems.append(f"lost: changed resubmission for {key} not kept apart")
+    return sum(len(found) for found in pending.values()), problems
 
 
 def check_submissions(targets: dict, records: Path) -> dict:
@@ -139,7 +203,7 @@ def check_submissions(targets: dict, records: Path) -> dict:
     from livinglab.campaigns.models import Participant
     from livinglab.evaluation.models import Response, ResponseSet, Submission
 
-    attempts, acked = read_records(records)
+    attempts, acked, resubmitted = read_records(records)
     last = targets["last_ids"]
     rows = (
         Submission.objects.filter(pk__gt=last["Submission"])
@@ -164,8 +228,8 @@ def check_submissions(targets: dict, records: Path) -> dict:
     unacknowledged = [key for key in stored if key in attempts and key not in acked]
     problems += [f"stored but locust got no thank-you page for {key}" for key in unacknowledged]
 
-    # The answers themselves: one response per question, with the value sent, in the group
-    # and at the site chosen at baseline.
+    # The answers themselves: one response per question, with the value sent first (a later
+    # submission never replaces them), in the group and at the site chosen at baseline.
     wrong_answers = 0
     for key, records_ in acked.items():
         found = stored.get(key)
@@ -205,6 +269,8 @@ def check_submissions(targets: dict, records: Path) -> dict:
         problems.append(f"{new_sets.count()} response sets created for {stored_count} submissions")
     if new_responses != sent_responses:
         problems.append(f"{new_responses} responses stored, {sent_responses} sent")
+    pending_count, pending_problems = check_duplicates(acked, resubmitted, last)
+    problems += pending_problems
 
     return {
         "attempted": sum(attempts.values()),
@@ -219,6 +285,9 @@ def check_submissions(targets: dict, records: Path) -> dict:
         "never_sent": len(never_sent),
         "unacknowledged": len(unacknowledged),
         "wrong_answers": wrong_answers,
+        "resubmitted": sum(len(records_) for records_ in resubmitted.values()),
+        "pending_duplicates": pending_count,
+        "double_clicks": sum(records_[0].get("clicks", 1) > 1 for records_ in acked.values()),
         "problems": problems,
     }
 
@@ -284,7 +353,7 @@ def table_row(
     if not times:  # a scenario check (no HTTP request of its own)
         return f"| {label} (check) | – | {failures} | – | – | – | – | – | – | – |"
     server, client, expected = codes
-    note = f" ({expected} × 409, expected)" if expected else ""
+    note = f" ({expected} × expected 4xx)" if expected else ""
     hits = f"{cache['hit']}/{sum(cache.values())}" if cache else "–"
     return (
         f"| {label}{note} | {len(times):,} | {failures} | {server} | {client} | {hits} "
@@ -318,7 +387,9 @@ def summary_markdown(requests: dict[str, dict], window: float, subs: dict) -> st
         f"{subs['participants_created']} new participants, {subs['responses_stored']} answers "
         f"stored for {subs['responses_sent']} sent); "
         f"lost {subs['lost']}, duplicated {subs['duplicated']}, never sent {subs['never_sent']}, "
-        f"stored without thanks {subs['unacknowledged']}, wrong answers {subs['wrong_answers']}.",
+        f"stored without thanks {subs['unacknowledged']}, wrong answers {subs['wrong_answers']}; "
+        f"{subs['double_clicks']} double clicks, {subs['resubmitted']} later resubmissions, "
+        f"{subs['pending_duplicates']} kept apart as pending duplicates.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -367,7 +438,7 @@ def verify(args) -> int:
     print(
         f"Requests {total:,}, failures {failures}, server errors (5xx) {server_errors} "
         f"(gunicorn access log: {access_5xx} of {sum(access.values()):,} lines), unexpected 4xx "
-        f"{unexpected}, expected 409 on resubmission {expected}."
+        f"{unexpected}."
     )
     if args.summary_md:
         Path(args.summary_md).write_text(table)
@@ -378,7 +449,7 @@ def verify(args) -> int:
             "server_errors": server_errors,
             "access_log_5xx": access_5xx,
             "unexpected_4xx": dict(unexpected_by_name),
-            "expected_409": expected,
+            "expected_4xx": expected,
             "submissions": {k: v for k, v in subs.items() if k != "problems"},
             "problems": problems,
         }
@@ -392,7 +463,8 @@ def verify(args) -> int:
         return 1
     print(
         f"\nLOAD TEST PASSED: 0 server errors, {subs['acknowledged']} submissions each stored "
-        "exactly once, none lost, none duplicated."
+        f"exactly once, none lost, none duplicated; {subs['pending_duplicates']} changed "
+        "resubmissions kept apart, none stored over the first answers."
     )
     return 0
 

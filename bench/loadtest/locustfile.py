@@ -2,7 +2,8 @@
 
 Run by bench/loadtest/run.py, which discovers the targets from the demo database and passes:
     LOADTEST_TARGETS   JSON written by `dbcheck.py discover` (pages, questionnaires, runs…)
-    LOADTEST_RECORDS   JSON lines: every questionnaire submission attempted / thanked for
+    LOADTEST_RECORDS   JSON lines: every questionnaire submission attempted / thanked for, and
+                       every later resubmission (same answers, or changed ones)
     LOADTEST_STATUSES  JSON written when the users have stopped: per request name, the HTTP
                        status counts, failures and every response time (for exact percentiles)
 
@@ -35,10 +36,13 @@ STATS: dict[str, dict] = defaultdict(
 )
 WINDOW: list[float] = []  # first request start, last request end (epoch seconds)
 SEARCH_TERMS = ["sommeil", "tabac", "écrans", "alcool", "activité physique", "stress", "vaccin"]
-RESUBMIT_SHARE = 0.1  # share of participants who send the same baseline answers twice
+# Share of participants who send their baseline again later: half the same answers (nothing
+# new is kept), half changed answers (kept apart as a pending duplicate, never stored over the
+# first ones). Either way they get the same thank-you page as a first answer.
+RESUBMIT_SHARE = 0.1
 FOLLOW_UP_SHARE = 0.6  # share of participants who come back for the next waves
-# Share of participants whose browser posts the baseline twice at once (a double click).
-# Off by default: a new code posted twice concurrently answers 500 (see docs/benchmarks.md).
+# Share of participants whose browser posts the baseline twice at once (a double click): both
+# clicks get the thank-you page, one answer is stored and no duplicate is kept.
 DOUBLE_CLICK_SHARE = float(os.environ.get("LOADTEST_DOUBLE_CLICK", "0.1"))
 CODE_NUMBERS = itertools.count()  # one self-generated code per participant, never reused
 
@@ -213,8 +217,10 @@ class Participant(Base):
     weight = 3
     wait_time = between(1, 3)
 
-    def questionnaire_url(self, campaign: str, wave: str, comparison: bool) -> str:
-        return f"/questionnaire/{campaign}/{wave}/" + ("comparaison/" if comparison else "")
+    def questionnaire_url(self, person: dict, wave: str) -> str:
+        """The wave's invitation link (with its access key when the campaign requires one)."""
+        group = "comparaison/" if person["comparison"] else ""
+        return f"/questionnaire/{person['campaign']}/{wave}/{group}{person['query'][wave]}"
 
     def answers(self, html: str, person: dict) -> dict | None:
         form = parse_form(html)
@@ -247,26 +253,40 @@ class Participant(Base):
         )
         return {"data": data, "values": values}
 
-    def post(self, url: str, filled: dict, person: dict, name: str, *, refusal_ok: bool) -> int:
-        """POST the answers; 200 = thanked (with the expected code), 409 = refused, else 0."""
+    def post(self, url: str, filled: dict, person: dict, name: str) -> bool:
+        """POST the answers: True when thanked (200, the neutral page with the expected code).
+
+        The page is the same whatever the server did with the answers (stored, kept apart as a
+        duplicate): any other answer is a failure."""
         with self.client.post(
             url, data=filled["data"], headers=self.origin(), name=name, catch_response=True
         ) as response:
             text = response.text or ""
             if response.status_code == 200 and f"<strong>{person['code']}</strong>" in text:
-                return 200
-            if response.status_code == 409 and refusal_ok:
-                response.success()
-                return 409
+                return True
             error = re.search(r'class="(?:notice error|errorlist)[^"]*"[^>]*>(.{0,200})', text)
             detail = error.group(1) if error else ""
             response.failure(f"HTTP {response.status_code}, no thank-you page {detail}")
-            return 0
+            return False
+
+    def check(self, name: str, problem: str | None) -> None:
+        """A scenario check (no HTTP request of its own), counted as a failure when it fails."""
+        self.environment.events.request.fire(
+            request_type="CHECK",
+            name=name,
+            response_time=0,
+            response_length=0,
+            response=None,
+            context={},
+            exception=AssertionError(problem) if problem else None,
+        )
 
     def submit(self, person: dict, wave: str, *, mode: str = "once") -> bool:
-        """Answer one wave. mode: "once"; "again" (same answers later: must be refused with
-        409); "double-click" (the same form posted twice at once: one thank-you, one 409)."""
-        url = self.questionnaire_url(person["campaign"], wave, person["comparison"])
+        """Answer one wave. mode: "once"; "double-click" (the same form posted twice at once:
+        two thank-you pages, one answer stored, no duplicate kept); "again" (the same answers
+        later: thanked, nothing new kept); "revise" (changed answers later: thanked, kept
+        apart as a pending duplicate, the first answers stay)."""
+        url = self.questionnaire_url(person, wave)
         form = self.get_ok(url, "questionnaire: form", expect="csrfmiddlewaretoken")
         if form.status_code != 200:
             return False
@@ -274,43 +294,53 @@ class Participant(Base):
         if filled is None:
             return False
         key = {"campaign": person["campaign"], "wave": wave, "code": person["code"]}
-        if mode == "again":
-            name = "questionnaire: resubmit (expect 409)"
-            return self.post(url, filled, person, name, refusal_ok=True) == 409
+        if mode in ("again", "revise"):
+            first = person["sent"].get(wave)
+            if first is None:
+                return False
+            if mode == "again":  # the first answers, with this form's CSRF token
+                token = filled["data"]["csrfmiddlewaretoken"]
+                filled = {
+                    "data": {**first["data"], "csrfmiddlewaretoken": token},
+                    "values": first["values"],
+                }
+            name = f"questionnaire: resubmit ({'same' if mode == 'again' else 'changed'} answers)"
+            thanked = self.post(url, filled, person, name)
+            if thanked:
+                record = {
+                    "event": "resubmit",
+                    **key,
+                    "changed": filled["values"] != first["values"],
+                    "values": filled["values"],
+                }
+                RECORDS.write(json.dumps(record) + "\n")
+            return thanked
         RECORDS.write(json.dumps({"event": "attempt", **key}) + "\n")
         if mode == "double-click":
             RECORDS.write(json.dumps({"event": "attempt", **key}) + "\n")
             name = "questionnaire: double-click submit"
-            clicks = [
-                gevent.spawn(self.post, url, filled, person, name, refusal_ok=True)
-                for _click in range(2)
-            ]
+            clicks = [gevent.spawn(self.post, url, filled, person, name) for _click in range(2)]
             gevent.joinall(clicks)
-            answers = sorted(click.value or 0 for click in clicks)
-            if answers != [200, 409]:
-                self.environment.events.request.fire(
-                    request_type="CHECK",
-                    name="questionnaire: double-click outcome",
-                    response_time=0,
-                    response_length=0,
-                    response=None,
-                    context={},
-                    exception=AssertionError(f"expected one 200 and one 409, got {answers}"),
-                )
-            thanked = answers.count(200)
+            answers = [bool(click.value) for click in clicks]
+            self.check(
+                "questionnaire: double-click outcome",
+                None if all(answers) else f"expected two thank-you pages, got {answers}",
+            )
+            thanked = any(answers)
         else:
-            answer = self.post(url, filled, person, "questionnaire: submit", refusal_ok=False)
-            thanked = int(answer == 200)
-        for _thanks in range(thanked):  # two thank-yous for one code and wave: both recorded
+            thanked = self.post(url, filled, person, "questionnaire: submit")
+        if thanked:  # one answer per code and wave, however many clicks were thanked
+            person["sent"][wave] = filled
             ack = {
                 "event": "ack",
                 **key,
                 "values": filled["values"],
                 "group": "comparison" if person["comparison"] else "intervention",
                 "site": person.get("site"),
+                "clicks": 2 if mode == "double-click" else 1,
             }
             RECORDS.write(json.dumps(ack) + "\n")
-        return bool(thanked)
+        return thanked
 
     @task
     def answer(self):
@@ -318,6 +348,8 @@ class Participant(Base):
         code, day, parent, town = next_code()
         person = {
             "campaign": questionnaire["campaign"],
+            "query": questionnaire["query"],  # per wave: "?cle=<key>" or ""
+            "sent": {},  # per wave: the answers thanked for
             "comparison": questionnaire["controlled"] and random.random() < 0.5,
             "code": code,
             "day": day,
@@ -330,7 +362,7 @@ class Participant(Base):
             return
         if random.random() < RESUBMIT_SHARE:
             self.wait()
-            self.submit(person, waves[0], mode="again")
+            self.submit(person, waves[0], mode=random.choice(["again", "revise"]))
         for wave in waves[1:]:
             if random.random() >= FOLLOW_UP_SHARE:
                 break

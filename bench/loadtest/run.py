@@ -269,7 +269,10 @@ def warm_up(base: str) -> None:
 
     Pages get a query string of their own: the page cache starts the measure empty."""
     paths = ["/?warm-up", "/recherche/?q=sommeil", "/api/v2/pages/", "/admin/login/", "/healthz"]
-    paths += [f"/questionnaire/{q['campaign']}/{q['waves'][0]}/" for q in TARGETS["questionnaires"]]
+    paths += [
+        f"/questionnaire/{q['campaign']}/{q['waves'][0]}/{q['query'][q['waves'][0]]}"
+        for q in TARGETS["questionnaires"]
+    ]  # with the wave's access key when the campaign requires one
     paths += [f"/evaluation/public/runs/{run['id']}/report.pdf" for run in TARGETS["runs"]]
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(request, [base + path for path in paths * 8]))

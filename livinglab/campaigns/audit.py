@@ -14,6 +14,14 @@ ACTIONS = {
     "livinglab.publish_results": (_("Publication"), _("Résultats publiés")),
     "livinglab.withdrawal": (_("Retrait"), _("Participant retiré, réponses effacées")),
     "livinglab.protocol_lock": (_("Verrouillage"), _("Protocole verrouillé")),
+    "livinglab.duplicate_resolved": (
+        _("Réponse en double"),
+        _("Réponse en ligne en double tranchée (réponses conservées ou remplacées)"),
+    ),
+    "livinglab.questionnaire_access": (
+        _("Accès au questionnaire"),
+        _("Accès au questionnaire en ligne modifié (clé de vague ou réglages)"),
+    ),
     "livinglab.retention": (
         _("Durée de conservation"),
         _("Durée de conservation atteinte : participants et réponses effacés"),

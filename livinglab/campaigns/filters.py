@@ -5,11 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from livinglab.campaigns import models
-from livinglab.campaigns.permissions import campaigns_visible_to
+from livinglab.campaigns.policies import POLICIES
 
 
-def visible_campaigns(request):
-    return campaigns_visible_to(request.user) if request else models.Campaign.objects.none()
+def campaigns_listing(model):
+    """Campaign choices of `model`'s list: those whose records of that kind the user may see."""
+
+    def campaigns(request):
+        if request is None:
+            return models.Campaign.objects.none()
+        return POLICIES[model].campaigns_for(request.user, ["view"])
+
+    return campaigns
 
 
 def campaign_filterset(model, extra_fields: list[str]) -> type[WagtailFilterSet]:
@@ -22,7 +29,7 @@ def campaign_filterset(model, extra_fields: list[str]) -> type[WagtailFilterSet]
     attrs = {
         "Meta": Meta,
         "campaign": django_filters.ModelChoiceFilter(
-            queryset=visible_campaigns, label=_("Campagne")
+            queryset=campaigns_listing(model), label=_("Campagne")
         ),
     }
     return type(f"{model.__name__}FilterSet", (WagtailFilterSet,), attrs)
@@ -43,7 +50,7 @@ class OrganisationFilterSet(WagtailFilterSet):
 class SiteFilterSet(WagtailFilterSet):
     class Meta:
         model = models.Site
-        fields = ["setting", "department", "region"]
+        fields = ["setting", "department", "region", "owner"]
 
 
 class MembershipFilterSet(WagtailFilterSet):

@@ -5,12 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from livinglab.campaigns.models import Campaign, Membership, Organisation
+from livinglab.campaigns.models import Campaign, Membership, Organisation, Site
 from livinglab.campaigns.permissions import campaigns_visible_to, can_move_lifecycle
 from livinglab.campaigns.policies import POLICIES
 
 # Fields naming the organisation the user acts for: only organisations they manage.
-MANAGED_ORGANISATION_FIELDS = {(Campaign, "lead_organisation"), (Membership, "organisation")}
+MANAGED_ORGANISATION_FIELDS = {
+    (Campaign, "lead_organisation"),
+    (Membership, "organisation"),
+    (Site, "owner"),
+}
 
 
 class ScopedAdminForm(WagtailAdminModelForm):
@@ -33,6 +37,19 @@ class ScopedAdminForm(WagtailAdminModelForm):
                 if any(f.name == "campaign" for f in related._meta.fields):
                     visible = campaigns_visible_to(user)
                     form_field.queryset = form_field.queryset.filter(campaign__in=visible)
+        if model is Site and "owner" in self.fields:
+            self._ask_for_owner_if_needed(self.fields["owner"])
+
+    def _ask_for_owner_if_needed(self, form_field):
+        """A site belongs to an organisation its editor manages: asked only when there is a choice.
+
+        Superusers may leave it empty (a site only superusers edit).
+        """
+        form_field.required = True
+        managed = list(form_field.queryset[:2])
+        if len(managed) == 1 and self.instance.owner_id in (None, managed[0].pk):
+            self.instance.owner = managed[0]
+            del self.fields["owner"]
 
     def _limit_to_managed_organisations(self, name, form_field, user):
         managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER)

@@ -32,6 +32,11 @@ OPERATIONS_RULES = {
     "import": MANAGERS,
     "export": MANAGERS,  # row-level exports are for managers only (DESIGN §5)
 }
+# Pseudonymous rows stay with the campaign's managers (`permissions.can_export_rows`): members
+# and evaluators work from aggregates, so they may not even list or inspect participants.
+PARTICIPANT_RULES = {
+    action: MANAGERS for action in ("view", "add", "change", "delete", "import", "export")
+}
 
 
 def _active(user) -> bool:
@@ -110,8 +115,9 @@ class DirectoryPolicy(MembershipPolicyBase):
     """Shared directories (organisations, sites): every member reads, managers maintain.
 
     `owner_path` leads to the organisation that owns a row ("pk" for an organisation itself);
-    when set, only that organisation's
-    managers change it. Deletion is left to superusers: rows are referenced across campaigns.
+    when set, only that organisation's managers change (or delete, where the rules allow it) the
+    row, and a row without owner is left to superusers. Deleting organisations is left to
+    superusers: they are referenced across campaigns.
     """
 
     def __init__(self, model, *, owner_path: str = "", rules: dict[str, frozenset]):
@@ -170,7 +176,9 @@ POLICIES = {
     models.Organisation: DirectoryPolicy(
         models.Organisation, owner_path="pk", rules=DIRECTORY_RULES
     ),
-    models.Site: DirectoryPolicy(models.Site, rules=DIRECTORY_RULES),
+    models.Site: DirectoryPolicy(
+        models.Site, owner_path="owner", rules={**DIRECTORY_RULES, "delete": MANAGERS}
+    ),
     models.Membership: MembershipPolicy(
         models.Membership,
         owner_path="organisation",
@@ -187,6 +195,9 @@ POLICIES = {
     },
     **{
         model: CampaignScopedPolicy(model, campaign_path="campaign", rules=OPERATIONS_RULES)
-        for model in (models.Action, models.Participant, models.CampaignPartner)
+        for model in (models.Action, models.CampaignPartner)
     },
+    models.Participant: CampaignScopedPolicy(
+        models.Participant, campaign_path="campaign", rules=PARTICIPANT_RULES
+    ),
 }

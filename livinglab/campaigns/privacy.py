@@ -8,6 +8,10 @@ they register lifecycle requirements, so this module does not depend on them.
   withdrawn apart) but everything they answered is erased, with one audit entry each.
 - Retention: `retention_months` after a campaign's end date, its participants and everything
   they answered are deleted; aggregated, small-cell-suppressed results (runs) stay.
+
+Both send `data_erased` (with `campaign`) in whatever process erases (web, the Celery retention
+task, `manage.py apply_retention`), so that apps showing campaign data (the CMS page cache)
+forget it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from livinglab.campaigns import audit
@@ -29,6 +34,9 @@ logger = logging.getLogger(__name__)
 # Each eraser deletes what the given participants answered and returns {what: count}.
 Eraser = Callable[[QuerySet[Participant]], dict[str, int]]
 ERASERS: list[Eraser] = []
+
+# Sent with `campaign` once a withdrawal or the retention period erased some of its data.
+data_erased = Signal()
 
 
 def register_eraser(eraser: Eraser) -> None:
@@ -71,6 +79,8 @@ def withdrawn_erase(*, campaign: Campaign, user=None, participants=None) -> int:
                 **counts,
             },
         )
+    if erased:
+        data_erased.send(sender=Campaign, campaign=campaign)
     return erased
 
 
@@ -116,6 +126,7 @@ def retention_apply(*, today: date | None = None) -> dict[str, int]:
                     **counts,
                 },
             )
+        data_erased.send(sender=Campaign, campaign=campaign)
         logger.info("retention: campaign %s erased (%s participants)", campaign.pk, deleted)
         totals["campaigns"] += 1
         totals["participants"] += deleted

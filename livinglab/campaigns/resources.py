@@ -2,13 +2,26 @@
 
 Column names are the field names below; choices accept the code or the French label; dates are
 AAAA-MM-JJ or JJ/MM/AAAA; sites are found by name, UAI or SIRET; organisations by name.
+
+A sites import changes only the sites owned by an organisation the importer manages (a row that
+would change another organisation's site is refused, naming the column); a new site belongs to
+the importer's organisation, or to the one its `owner` column names among those they manage.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from livinglab.campaigns.models import Action, Campaign, Organisation, Participant, Setting, Site
+from livinglab.campaigns.models import (
+    Action,
+    Campaign,
+    Membership,
+    Organisation,
+    Participant,
+    Setting,
+    Site,
+)
+from livinglab.campaigns.permissions import organisations_of
 from livinglab.campaigns.widgets import (
     ChoiceWidget,
     DigitsWidget,
@@ -37,6 +50,10 @@ class SafeResource(resources.ModelResource):
         report_skipped = True
         store_row_values = True  # the preview shows what each row said
 
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user  # who imports or exports (None: a command run by the operator)
+
 
 class OrganisationResource(SafeResource):
     kind = choice_field("kind", Organisation.Kind.choices)
@@ -50,14 +67,76 @@ class OrganisationResource(SafeResource):
 class SiteResource(SafeResource):
     setting = choice_field("setting", Setting.choices)
     postcode = fields.Field(attribute="postcode", column_name="postcode", widget=DigitsWidget(5))
+    owner = fields.Field(attribute="owner", column_name="owner", widget=organisation_widget())
 
     class Meta(SafeResource.Meta):
         model = Site
         fields = (
             "name", "setting", "city", "postcode", "department", "region", "headcount", "uai",
-            "siret",
+            "siret", "owner",
         )  # fmt: skip
         import_id_fields = ("name", "postcode")
+
+    def before_import(self, dataset, **kwargs):
+        self.untouched: set[int] = set()  # foreign sites whose row changes nothing: skipped
+        user = self.user
+        if user is None or user.is_superuser:
+            self.managed = None  # no ownership rule
+        else:
+            managed = organisations_of(user, {Membership.Role.MANAGER})
+            self.managed = list(Organisation.objects.filter(pk__in=managed).order_by("name"))
+
+    def import_instance(self, instance, row, **kwargs):
+        before = None if instance.pk is None else self._values(instance)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.managed is not None:
+            self._check_ownership(instance, before, row, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not import_validation_errors and instance.pk in self.untouched:
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def _values(self, instance) -> dict:
+        return {
+            field.attribute: getattr(instance, Site._meta.get_field(field.attribute).attname)
+            for field in self.get_import_fields()
+        }
+
+    def _check_ownership(self, instance, before: dict | None, row, errors: dict) -> None:
+        """A site someone else owns is not changed; a site of one's own keeps an owner."""
+        managed = {organisation.pk for organisation in self.managed}
+        if before is not None and before["owner"] not in managed:
+            after = self._values(instance)
+            changed = [name for name, value in after.items() if before[name] != value]
+            if not changed:
+                self.untouched.add(instance.pk)
+            if before["owner"] is None:
+                reason = _("le site « %(site)s » n'a pas d'organisation propriétaire : seul un "
+                           "administrateur le modifie") % {"site": instance.name}  # fmt: skip
+            else:
+                owner = Organisation.objects.get(pk=before["owner"])
+                reason = _("le site « %(site)s » appartient à %(owner)s : seuls ses gestionnaires "
+                           "le modifient") % {"site": instance.name, "owner": owner}  # fmt: skip
+            for name in changed:
+                errors.setdefault(name, []).append(reason)
+            return
+        if instance.owner_id is None and before is None and len(self.managed) == 1:
+            if not str(row.get("owner") or "").strip():
+                instance.owner = self.managed[0]  # a new site: the importer's organisation
+                return
+        if instance.owner_id not in managed and "owner" not in errors:
+            names = ", ".join(str(organisation) for organisation in self.managed)
+            errors.setdefault("owner", []).append(
+                _("indiquez l'organisation propriétaire parmi celles que vous gérez : %(names)s")
+                % {"names": names}
+            )
 
 
 class CampaignRecordResource(SafeResource):

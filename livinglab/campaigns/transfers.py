@@ -42,10 +42,10 @@ class TransferKind:
     def model(self):
         return self.resource_class._meta.model
 
-    def resource(self, campaign: Campaign | None):
-        return (
-            self.resource_class(campaign=campaign) if self.per_campaign else self.resource_class()
-        )
+    def resource(self, campaign: Campaign | None, user=None):
+        if self.per_campaign:
+            return self.resource_class(campaign=campaign, user=user)
+        return self.resource_class(user=user)  # sites: rows the user's organisations own
 
     def allowed(self, user, action: str, campaign: Campaign | None) -> bool:
         policy = POLICIES[self.model]
@@ -160,7 +160,7 @@ def records_import(
     """Check (dry run) or write the rows; a real run writes nothing unless every row is valid."""
     if not kind.allowed(user, "import", campaign):
         raise PermissionDenied(_("Vous ne pouvez pas importer ces données."))
-    resource = kind.resource(campaign)
+    resource = kind.resource(campaign, user)
     with transaction.atomic():
         result = resource.import_data(
             dataset,
@@ -195,7 +195,7 @@ def records_export(
         raise ValueError(f"Unsupported export format {file_format!r}")
     if not kind.allowed(user, "export", campaign):
         raise PermissionDenied(_("Vous ne pouvez pas exporter ces données."))
-    resource = kind.resource(campaign)
+    resource = kind.resource(campaign, user)
     dataset = resource.export(resource.get_queryset())
     audit.record(
         campaign or user,

@@ -1,7 +1,10 @@
 """Admin views that check object-level rights on every request, and the campaign dashboard."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -11,10 +14,16 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.models import ReferenceIndex
 
 from livinglab.campaigns import privacy, selectors, services
 from livinglab.campaigns.models import Campaign, Participant
-from livinglab.campaigns.permissions import campaign_roles, can_move_lifecycle
+from livinglab.campaigns.permissions import (
+    campaign_roles,
+    campaigns_visible_to,
+    can_export_rows,
+    can_move_lifecycle,
+)
 from livinglab.campaigns.policies import POLICIES
 
 ALL_ACTIONS = ["view", "add", "change", "delete"]
@@ -28,6 +37,31 @@ def checked_object(user, instance, action: str):
     if action != "view" and not policy.user_has_permission_for_instance(user, action, instance):
         raise PermissionDenied
     return instance
+
+
+def visible_references(user, instance):
+    """References to `instance` (ReferenceIndex rows) from records the user may see.
+
+    Usage pages and delete confirmations list and count only these: a site or an organisation
+    used by other organisations' campaigns does not tell how. Records of this app answer through
+    their policy (participants: the campaign's managers only); other records that belong to a
+    campaign, through the campaigns the user sees; the rest are not campaign data.
+    """
+    references = ReferenceIndex.get_references_to(instance)
+    if user.is_superuser:
+        return references
+    condition = Q()
+    for type_id in references.values_list("base_content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model in POLICIES:
+            records = POLICIES[model].instances_user_has_permission_for(user, "view")
+        elif model is not None and any(f.name == "campaign" for f in model._meta.fields):
+            records = model._default_manager.filter(campaign__in=campaigns_visible_to(user))
+        else:
+            continue
+        keys = records.annotate(reference_key=Cast("pk", CharField())).values("reference_key")
+        condition &= ~Q(base_content_type_id=type_id) | Q(object_id__in=keys)
+    return references.filter(condition)
 
 
 class ObjectPermissionMixin:
@@ -99,6 +133,13 @@ class ScopedEditView(ObjectPermissionMixin, generic.EditView):
 class ScopedDeleteView(ObjectPermissionMixin, generic.DeleteView):
     object_action = "delete"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "usage_count" in context:  # what the user may see; protection still counts every row
+            references = visible_references(self.request.user, self.object)
+            context["usage_count"] = references.group_by_source_object().count()
+        return context
+
 
 class ScopedInspectView(ObjectPermissionMixin, generic.InspectView):
     pass
@@ -107,9 +148,20 @@ class ScopedInspectView(ObjectPermissionMixin, generic.InspectView):
 class ScopedHistoryView(ObjectPermissionMixin, HistoryView):
     any_permission_required = ALL_ACTIONS
 
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if isinstance(self.object, Campaign) and not can_export_rows(
+            self.request.user, self.object
+        ):
+            queryset = queryset.exclude(action__in=selectors.PARTICIPANT_EVENTS)
+        return queryset
+
 
 class ScopedUsageView(ObjectPermissionMixin, UsageView):
     object_action = "change"
+
+    def get_queryset(self):
+        return visible_references(self.request.user, self.object).group_by_source_object()
 
 
 class CampaignDashboardView(ScopedInspectView):
@@ -123,6 +175,7 @@ class CampaignDashboardView(ScopedInspectView):
         campaign = self.object
         next_status, missing = services.campaign_next_step(campaign=campaign)
         links, unanswered = selectors.campaign_traceability(campaign=campaign)
+        rows = can_export_rows(self.request.user, campaign)  # else: aggregates, suppressed
         context.update(
             {
                 "campaign": campaign,
@@ -136,8 +189,10 @@ class CampaignDashboardView(ScopedInspectView):
                 "trace_links": links,
                 "unanswered": unanswered,
                 "actions_by_setting": selectors.campaign_actions_by_setting(campaign=campaign),
-                "participant_counts": selectors.campaign_participant_counts(campaign=campaign),
-                "history": selectors.campaign_history(campaign=campaign),
+                "participants": selectors.campaign_participant_tables(
+                    campaign=campaign, exact=rows
+                ),
+                "history": selectors.campaign_history(campaign=campaign, participant_events=rows),
             }
         )
         return context

@@ -97,8 +97,9 @@ SiteViewSet = scoped_viewset(
         "headcount",
         "uai",
         "siret",
+        "owner",
     ],  # fmt: skip
-    display=["name", "setting", "city", "postcode", "uai", "siret"],
+    display=["name", "setting", "city", "postcode", "uai", "siret", "owner"],
     filterset_class=filters.SiteFilterSet,
     search_fields=["name", "city", "uai", "siret"],
     transfer_kind="sites",

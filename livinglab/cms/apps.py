@@ -8,14 +8,25 @@ class CmsConfig(AppConfig):
     verbose_name = _("Contenus")
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.signals import page_published, page_unpublished
 
-        from livinglab.cms.cache import bump_page_cache_version
+        from livinglab.campaigns.privacy import data_erased
+        from livinglab.cms.cache import (
+            bump_page_cache_version,
+            check_shared_cache,
+            create_cache_tables,
+        )
         from livinglab.cms.permissions import ensure_editor_permissions
         from livinglab.evaluation.runs.signals import results_published
 
         post_migrate.connect(ensure_editor_permissions, sender=self)
+        # `migrate` also creates the database cache's table (production without Redis).
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="cms-cache-table")
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
+        # Every receiver below runs in the process making the change (web, Celery worker,
+        # command); the version lives in the shared cache, so every web worker sees the bump.
         page_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-published")
         page_unpublished.connect(bump_page_cache_version, dispatch_uid="cms-cache-unpublished")
         # Pages read testimonies and the campaigns app live: their edits must show at once.
@@ -24,6 +35,9 @@ class CmsConfig(AppConfig):
             watched.append(self.apps.get_model("campaigns", name))
         # Publishing an evaluation run changes a campaign page's results section.
         results_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-results")
+        # Withdrawal and retention erase rows (and retention updates the campaign without
+        # post_save): nothing they erase is shown today, but a page must never outlive it.
+        data_erased.connect(bump_page_cache_version, dispatch_uid="cms-cache-erasure")
         for model in watched:
             for signal in (post_save, post_delete):
                 signal.connect(

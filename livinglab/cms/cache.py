@@ -2,14 +2,23 @@
 
 Only responses that a page marked cacheable (see `CachedPageMixin`) are stored, and only for
 requests without a session cookie, so a stored page never comes from a logged-in view, a
-preview or a draft, and serving it touches neither the session nor the database.
+preview or a draft, and serving it touches neither the session nor the page tables.
+
+The version and the pages live in Django's default cache. It must be shared by every process
+that serves pages or changes them (web workers, Celery workers, commands): the production
+settings use Redis (`CACHE_URL`) or else the database cache, never a per-process memory cache,
+and `check --deploy` warns about one (`cms.W001`). Otherwise a bump made in one process leaves
+the others serving an unpublished page until it expires.
 """
 
 import hashlib
 import time
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.http import HttpResponse
 
 VERSION_KEY = "cms:pages:version"
@@ -21,17 +30,58 @@ def mark_cacheable(request) -> None:
     setattr(request, CACHEABLE_ATTRIBUTE, True)
 
 
+# A cache shared by nothing but its own process: a bump would reach one process only.
+PER_PROCESS_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
 def page_cache_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
-        cache.add(VERSION_KEY, version, timeout=None)
+        if not cache.add(VERSION_KEY, version, timeout=None):  # another process was first
+            version = cache.get(VERSION_KEY) or version
     return version
 
 
-def bump_page_cache_version(**_signal_kwargs) -> None:
-    """Forget every cached page (called on publish, unpublish, moderation, campaign edits)."""
+def _new_version() -> None:
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def bump_page_cache_version(**_signal_kwargs) -> None:
+    """Forget every cached page, for every process sharing the cache.
+
+    Called on publish, unpublish, moderation, campaign edits, results publication and erasure,
+    in whatever process makes the change. Inside a transaction the version is bumped again once
+    it commits: a page rendered from the old rows in between is stored under the version of the
+    first bump, which the second one retires.
+    """
+    _new_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_version, robust=True)
+
+
+def create_cache_tables(*, using: str = "default", **_signal_kwargs) -> None:
+    """`createcachetable` after `migrate` (post_migrate): the database cache's table exists
+    wherever the schema does. Nothing to do with another cache backend."""
+    if any(options["BACKEND"] == DATABASE_CACHE for options in settings.CACHES.values()):
+        call_command("createcachetable", database=using, verbosity=0)
+
+
+def check_shared_cache(app_configs=None, **_kwargs) -> list[checks.CheckMessage]:
+    """Deployment check: the page cache must be shared by every worker."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend != PER_PROCESS_CACHE:
+        return []
+    return [
+        checks.Warning(
+            f"The default cache ({backend}) lives in each process: publishing, unpublishing or "
+            "withdrawing reaches one web worker only, and the others keep serving the old page.",
+            hint="Set CACHE_URL to Redis (redis://host:6379/1), or leave it unset in production "
+            "for the database cache (manage.py createcachetable).",
+            id="cms.W001",
+        )
+    ]
 
 
 def is_anonymous_get(request) -> bool:

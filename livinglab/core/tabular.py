@@ -4,6 +4,7 @@ Rows are read as a stream and reading stops one row past the limit, so an oversi
 refused before it is materialised. Limits come from settings (LIVINGLAB_UPLOAD_MAX_*).
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+ZIP_RATIO_FROM_BYTES = 5_000_000  # the compression-ratio check applies above this size
 
 
 class FileRejected(ValueError):
@@ -33,6 +35,7 @@ class Limits:
     max_bytes: int
     max_rows: int
     max_unzipped_bytes: int
+    max_zip_ratio: int = 100
 
     @classmethod
     def from_settings(cls) -> "Limits":
@@ -42,6 +45,7 @@ class Limits:
             max_unzipped_bytes=int(
                 getattr(settings, "LIVINGLAB_UPLOAD_MAX_UNZIPPED_BYTES", 200_000_000)
             ),
+            max_zip_ratio=int(getattr(settings, "LIVINGLAB_UPLOAD_MAX_ZIP_RATIO", 100)),
         )
 
 
@@ -78,9 +82,25 @@ def read_table(data: bytes, *, filename: str, limits: Limits | None = None) -> T
     )
     if not any(table.header):
         raise FileRejected(_("Le fichier n'a pas de ligne d'en-tête."))
+    _refuse_duplicate_headers(table.header)
     if not table.rows:
         raise FileRejected(_("Le fichier ne contient aucune ligne de données."))
     return table
+
+
+def _refuse_duplicate_headers(header: list[str]) -> None:
+    """Two columns with one name: which one holds the answers? Refuse, naming both."""
+    first_seen: dict[str, int] = {}
+    for position, name in enumerate(header, 1):
+        key = name.casefold()
+        if not key:
+            continue
+        if key in first_seen:
+            raise FileRejected(
+                _("Colonnes en double : « %(name)s » (colonnes %(first)d et %(second)d).")
+                % {"name": name, "first": first_seen[key], "second": position}
+            )
+        first_seen[key] = position
 
 
 def _non_empty(rows: Iterable[list]) -> Iterator[list]:
@@ -106,20 +126,30 @@ def _first_row(rows: Iterator[list]) -> list:
         raise FileRejected(_("Le fichier est vide.")) from None
 
 
-def _read_csv(data: bytes) -> tuple[list, Iterator[list]]:
+def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
+    """Checked piece by piece, so the whole text is never decoded at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        text = data.decode("utf-8-sig")
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start : start + chunk])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
+        return False
+    return True
+
+
+def _read_csv(data: bytes) -> tuple[list, Iterator[list]]:
+    if b"\x00" in data:
         raise FileRejected(_("Ce fichier n'est pas un CSV lisible (contenu binaire)."))
-    first_line = text.split("\n", 1)[0]
+    encoding = "utf-8-sig" if _is_utf8(data) else "cp1252"  # Excel's French CSVs are cp1252
+    first_line = data.split(b"\n", 1)[0].decode(encoding, errors="replace")
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def rows() -> Iterator[list]:
+        # Decoded as a stream: the text is never held twice in memory.
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="", errors="replace")
         try:
-            yield from reader
+            yield from csv.reader(text, delimiter=delimiter)
         except csv.Error as error:
             raise FileRejected(_("CSV illisible : %(error)s") % {"error": error}) from error
 
@@ -138,6 +168,22 @@ def _read_xlsx(data: bytes, limits: Limits) -> tuple[list, Iterator[list]]:
                 raise FileRejected(
                     _("Classeur XLSX refusé : %(size)s Mo décompressé (limite %(limit)s Mo).")
                     % {"size": megabytes(unzipped), "limit": megabytes(limits.max_unzipped_bytes)}
+                )
+            # Spreadsheets of real answers compress 5 to 30 times; a decompression bomb, by
+            # hundreds. Small workbooks are spared (their ratio says little).
+            ratio = unzipped / max(len(data), 1)
+            if unzipped > ZIP_RATIO_FROM_BYTES and ratio > limits.max_zip_ratio:
+                raise FileRejected(
+                    _(
+                        "Classeur XLSX refusé : %(size)s Mo décompressé pour %(packed)s Mo, "
+                        "un taux de compression de %(ratio)d (limite %(limit)d)."
+                    )
+                    % {
+                        "size": megabytes(unzipped),
+                        "packed": megabytes(len(data)),
+                        "ratio": ratio,
+                        "limit": limits.max_zip_ratio,
+                    }
                 )
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except FileRejected:

@@ -71,7 +71,8 @@ def ensure_memberships(organisations) -> None:
             )
 
 
-def ensure_sites(spec) -> list[Site]:
+def ensure_sites(spec, owner: Organisation) -> list[Site]:
+    """The campaign's sites, owned by its lead organisation (only its managers edit them)."""
     sites = []
     for site_spec in spec["sites"]:
         site, _created = Site.objects.update_or_create(
@@ -83,6 +84,7 @@ def ensure_sites(spec) -> list[Site]:
                 "department": site_spec["postcode"][:2],
                 "region": "Occitanie",
                 "headcount": site_spec["headcount"],
+                "owner": owner,
                 site_spec["identifier"]: site_spec["code"],  # "uai" or "siret"
             },
         )
@@ -243,7 +245,7 @@ def load(*, stdout) -> None:
     ensure_memberships(organisations)
     for spec in data["campaigns"]:
         campaign, created = ensure_campaign(spec, organisations)
-        sites = ensure_sites(spec)
+        sites = ensure_sites(spec, campaign.lead_organisation)
         decisions = ensure_codesign(campaign, spec, organisations)
         actions = ensure_actions(campaign, spec, sites, decisions, organisations)
         ensure_participants(campaign, spec, sites, actions)

@@ -263,6 +263,8 @@ LIVINGLAB_UPLOAD_MAX_ROWS = env.int("LIVINGLAB_UPLOAD_MAX_ROWS", default=250_000
 LIVINGLAB_UPLOAD_MAX_UNZIPPED_BYTES = env.int(
     "LIVINGLAB_UPLOAD_MAX_UNZIPPED_BYTES", default=200_000_000
 )
+# An XLSX unpacking to more than this many times its size is refused (decompression bomb).
+LIVINGLAB_UPLOAD_MAX_ZIP_RATIO = env.int("LIVINGLAB_UPLOAD_MAX_ZIP_RATIO", default=100)
 LIVINGLAB_PUBLIC_FORM_RATE = (env.int("LIVINGLAB_QUESTIONNAIRE_PER_10_MIN", default=20), 600)
 EVALUATION_RUN_STALE_MINUTES = env.int("EVALUATION_RUN_STALE_MINUTES", default=15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIVINGLAB_UPLOAD_MAX_BYTES + 1_000_000
@@ -286,11 +288,13 @@ AXES_CLIENT_IP_CALLABLE = "livinglab.core.client.client_address"
 
 # Client addresses (rate limits, django-axes) come from django-ipware (livinglab/core/client.py).
 # By default only the socket address counts: a forged X-Forwarded-For header changes nothing.
-# Behind N reverse proxies that append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N (and, to
-# be stricter, TRUSTED_PROXY_IPS=the proxies' addresses, comma-separated).
+# Behind N reverse proxies, each appending the address it received from to X-Forwarded-For
+# (nginx: proxy_add_x_forwarded_for), set TRUSTED_PROXY_COUNT=N: the client is then the N-th
+# address from the right of that header, and whatever a client wrote before it is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
 IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
 )
-IPWARE_META_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+# ipware counts the proxies listed in the header; the last proxy is REMOTE_ADDR itself.
+IPWARE_META_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+IPWARE_STRICT = False  # extra addresses a client wrote at the left are ignored, not refused

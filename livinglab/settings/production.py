@@ -10,6 +10,19 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
+# One cache for every web worker, Celery worker and command: the CMS page cache's version (an
+# unpublished page must vanish for all workers at once), rate limits. Redis through CACHE_URL
+# (redis://host:6379/1), else the database cache, whose table `migrate` creates (and
+# `manage.py createcachetable`). Never a per-process memory cache (check --deploy: cms.W001).
+CACHE_TABLE = "livinglab_cache"
+CACHES = {"default": env.cache("CACHE_URL", default=f"dbcache://{CACHE_TABLE}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=5000)
+    )
+# Deployments sharing one Redis database keep their keys apart.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -85,7 +85,9 @@ def test_record_lists_show_only_the_users_campaigns(
     add_planned_action(world["foreign"]).__class__.objects.filter(campaign=world["foreign"]).update(
         title="Atelier ailleurs"
     )
-    client.force_login(world["users"]["evaluator"])
+    # Participant rows are for the campaign's managers only (test_row_level_access.py)
+    lister = "manager" if model == "participant" else "evaluator"
+    client.force_login(world["users"][lister])
     content = client.get(reverse(f"campaigns_{model}:index")).content.decode()
     assert visible_text in content and hidden_text not in content
     foreign_record = world["foreign"].participants.first()

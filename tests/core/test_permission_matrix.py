@@ -50,6 +50,7 @@ from livinglab.campaigns.models import (
     Decision,
     Membership,
     Organisation,
+    Site,
     UserValidation,
 )
 from livinglab.cms.models import AgeGroup, Testimony
@@ -59,7 +60,12 @@ from livinglab.demo.accounts import (
     EVALUATORS_GROUP,
     ensure_role_groups,
 )
-from livinglab.evaluation.models import CodeMatch, Indicator, QuestionnaireSettings
+from livinglab.evaluation.models import (
+    CodeMatch,
+    Indicator,
+    PendingSubmission,
+    QuestionnaireSettings,
+)
 from livinglab.evaluation.runs import services
 from tests.builders import simulate_campaign
 from tests.cms.factories import build_site
@@ -189,8 +195,15 @@ MATRIX: dict[str, str] = {
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
     "evaluation_admin:upload": "LLNDDONO",
+    "evaluation_admin:definition": "LLNDDONO",  # survey tools: questionnaire, mapping, draft
+    "evaluation_admin:mapping": "LLNDDONO",
+    "evaluation_admin:protocol_draft": "LLNDDONO",
     "evaluation_admin:lock": "LLNDDONO",
     "evaluation_admin:match": "LLNDDONO",
+    "evaluation_admin:duplicate": "LLNDDONO",
+    "evaluation_admin:questionnaire_settings": "LLNDDONO",
+    "evaluation_admin:wave_key": "LLNDDONO",
+    "evaluation_admin:wave_qrcode": "LLNDDONO",  # the invitation link carries the wave's key
     # Wagtail contrib apps (forms, redirects, settings, translation, embeds, snippets)
     "wagtailforms:index": "LLDDDDOO",
     "wagtailforms:index_results": "LLDDDDOO",
@@ -332,23 +345,23 @@ MATRIX: dict[str, str] = {
     "campaigns_action:history_results": "LLNOOONO",
     "campaigns_action:usage": "LLNDDONO",
     "campaigns_action:inspect": "LLNOOONO",
-    "campaigns_participant:index": "LLOOOODO",
-    "campaigns_participant:index_results": "LLOOOODO",
+    "campaigns_participant:index": "LLODDODO",  # rows: the campaign's managers only
+    "campaigns_participant:index_results": "LLODDODO",
     "campaigns_participant:add": "LLODDODO",
     "campaigns_participant:edit": "LLNDDODO",
-    "campaigns_participant:delete": "LLNDDONO",
-    "campaigns_participant:history": "LLNOOONO",
-    "campaigns_participant:history_results": "LLNOOONO",
-    "campaigns_participant:usage": "LLNDDONO",
-    "campaigns_participant:inspect": "LLNOOONO",
+    "campaigns_participant:delete": "LLNNNONO",
+    "campaigns_participant:history": "LLNNNONO",
+    "campaigns_participant:history_results": "LLNNNONO",
+    "campaigns_participant:usage": "LLNNNONO",
+    "campaigns_participant:inspect": "LLNNNONO",
     "campaigns_site:index": "LLOOOODO",
     "campaigns_site:index_results": "LLOOOODO",
     "campaigns_site:add": "LLODDODO",
-    "campaigns_site:edit": "LLODDODO",
-    "campaigns_site:delete": "LLDDDDNO",
+    "campaigns_site:edit": "LLDDDODO",  # sites: their owner's managers edit
+    "campaigns_site:delete": "LLDDDONO",
     "campaigns_site:history": "LLOOOONO",
     "campaigns_site:history_results": "LLOOOONO",
-    "campaigns_site:usage": "LLODDONO",
+    "campaigns_site:usage": "LLDDDONO",
     "campaigns_site:inspect": "LLOOOONO",
     "campaigns_organisation:index": "LLOOOODO",
     "campaigns_organisation:index_results": "LLOOOODO",
@@ -480,6 +493,9 @@ POSTED: set[str] = {
     "evaluation_runs_admin:publish",
     "evaluation_admin:lock",
     "evaluation_admin:match",
+    "evaluation_admin:duplicate",
+    "evaluation_admin:questionnaire_settings",
+    "evaluation_admin:wave_key",
     "wagtaildocs:edit_multiple",
     "wagtaildocs:create_multiple_from_uploaded_document",
     "wagtaildocs:delete_multiple",
@@ -529,16 +545,30 @@ def media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="module")
+def private_storages(tmp_path_factory):
+    """STORAGES with the private storage (the run's files) in a folder of this module."""
+    from django.conf import settings as django_settings
+
+    location = tmp_path_factory.mktemp("private")
+    private = {**django_settings.STORAGES["private"], "OPTIONS": {"location": location}}
+    return {**django_settings.STORAGES, "private": private}
+
+
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, media_root):
-    """The world's images and documents live as long as the module's world."""
+def _media_in_tmp(settings, media_root, private_storages):
+    """The world's images, documents and run files live as long as the module's world."""
     settings.MEDIA_ROOT = media_root
+    settings.STORAGES = private_storages
 
 
 @pytest.fixture(scope="module")
-def world(media_root, django_db_setup, django_db_blocker):
+def world(media_root, private_storages, django_db_setup, django_db_blocker):
     """One campaign with every kind of object, CMS pages, and one account per role."""
-    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
+    with (
+        override_settings(MEDIA_ROOT=media_root, STORAGES=private_storages),
+        django_db_blocker.unblock(),
+    ):
         with transaction.atomic():
             yield _build_world()
             transaction.set_rollback(True)
@@ -550,6 +580,7 @@ def _build_world():
     site = build_site(topics=1)
     campaign = simulate_campaign(slug="matrice", n_per_group=12, subgroups=(), sites=2)
     lead = campaign.lead_organisation
+    Site.objects.filter(participants__campaign=campaign).update(owner=lead)  # the lead's sites
     partner = Organisation.objects.create(name="Mutuelle partenaire", kind="insurer")
     CampaignPartner.objects.create(campaign=campaign, organisation=partner, role="evaluator")
     other = Organisation.objects.create(name="Association ailleurs", kind="association")
@@ -580,7 +611,13 @@ def _build_world():
     run = services.evaluation_run_execute(run_id=run.pk)
     services.evaluation_run_publish(run=run, user=users["manager"])
     QuestionnaireSettings.objects.create(campaign=campaign, is_open=True)
+    campaign.status = campaign.Status.RUNNING  # online questionnaires open only while running
+    campaign.save(update_fields=["status"])
     participants = list(campaign.participants.order_by("code")[:2])
+    wave = campaign.waves.get(code="baseline")
+    pending = PendingSubmission.objects.create(
+        campaign=campaign, wave=wave, participant=participants[0], reason="imported", values={}
+    )
     match = CodeMatch.objects.create(
         campaign=campaign,
         unmatched=participants[0],
@@ -633,6 +670,8 @@ def _build_world():
         "campaign": campaign,
         "run": run,
         "match": match,
+        "wave": wave,
+        "pending": pending,
         "site": site,
         "users": users,
         "objects": objects,
@@ -695,6 +734,8 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "slug": campaign.slug,
         "run_id": run.pk,
         "match_id": world["match"].pk,
+        "wave_id": world["wave"].pk,
+        "pending_id": world["pending"].pk,
         "wave_code": "baseline",
         "kind": "participants",
         "name": chart,

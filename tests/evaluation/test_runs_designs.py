@@ -1,7 +1,7 @@
 """A run per design: methods, sign conventions, flow, adjustment and the outputs on disk."""
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from livinglab.evaluation.models import EvaluationRun
 from livinglab.evaluation.runs import services
@@ -63,10 +63,11 @@ def test_pre_post_methods_signs_and_document_shape():
     assert {("enrolled", None), ("answered", "baseline"), ("answered", "post"),
             ("analysed", "sleep")} <= stages  # fmt: skip
     assert "Protocole non verrouillé" in document["deviations"][0]
+    private = storages["private"]
     for key in ("json", "csv", "xlsx", "pdf"):
-        assert default_storage.exists(run.artifacts[key])
+        assert private.exists(run.artifacts[key])
     assert run.artifacts["charts"] and all(
-        default_storage.exists(chart["svg"]) for chart in run.artifacts["charts"]
+        private.exists(chart["svg"]) for chart in run.artifacts["charts"]
     )
 
 

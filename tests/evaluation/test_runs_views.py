@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.files.storage import storages
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -80,7 +81,10 @@ def test_downloads_are_checked_and_audited(client, run, users):
 
 
 def test_downloads_are_rebuilt_when_the_files_are_elsewhere(client, run, users, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "other-machine"
+    """The web machine does not see the worker's files: the download is rebuilt from the run."""
+    elsewhere = {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "elsewhere"}}
+    settings.STORAGES = {**settings.STORAGES, "private": elsewhere}
+    assert not storages["private"].exists(run.artifacts["xlsx"])
     client.force_login(users["evaluator"])
     response = client.get(f"/evaluation/runs/{run.pk}/download/xlsx")
     assert response.status_code == 200 and response.content.startswith(b"PK")

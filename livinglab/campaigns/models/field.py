@@ -1,5 +1,6 @@
 """The field: sites, actions, pseudonymous participants and their attendance."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,16 @@ class Site(models.Model):
     siret = models.CharField(
         _("SIRET"), max_length=14, blank=True, validators=[RegexValidator(r"^\d{14}$")]
     )
+    # Only the owner's managers edit or delete the site (its name and codes match the imports
+    # of every campaign using it); without an owner, only superusers do.
+    owner = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_sites",
+        verbose_name=_("organisation propriétaire"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +47,17 @@ class Site(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.city})"
+
+    def clean(self):
+        """A UAI or SIRET names one site: imports find sites by it (a twin would stop them)."""
+        super().clean()
+        errors = {}
+        for name in ("uai", "siret"):
+            value = getattr(self, name)
+            if value and Site.objects.filter(**{name: value}).exclude(pk=self.pk).exists():
+                errors[name] = _("ce code est déjà celui d'un autre site")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Action(models.Model):

@@ -38,7 +38,9 @@ class ExperienceIndexPage(Page):
         status = 200
         form = TestimonyForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":
-            outcome = testimony_receive(page=self, form=form, client_ip=client_address(request))
+            outcome = testimony_receive(
+                page=self, form=form, client_ip=client_address(request) or "unknown"
+            )
             if outcome == "received":
                 return redirect(f"{self.url}?merci=1#temoigner")
             status = 429 if outcome == "rate_limited" else 400

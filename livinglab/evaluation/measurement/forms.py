@@ -1,11 +1,11 @@
 """Forms of the measurement part: the online questionnaire (a code builder, then one field per
-outcome) and the responses upload."""
+outcome), the responses upload, the questionnaire settings and decisions on duplicates."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from livinglab.campaigns.models import Site
-from livinglab.evaluation.measurement.models import Scale
+from livinglab.evaluation.measurement.models import QuestionnaireSettings, Scale
 from livinglab.evaluation.measurement.questionnaires import QuestionnaireContext
 
 
@@ -98,3 +98,26 @@ class ResponsesUploadForm(forms.Form):
     create_participants = forms.BooleanField(
         label=_("Créer les participants inconnus (avec leur groupe et leur site)"), required=False
     )
+
+
+class DuplicateDecisionForm(forms.Form):
+    """A manager's decision on an online submission kept apart as a duplicate."""
+
+    KEEP, REPLACE = "keep", "replace"
+    decision = forms.ChoiceField(
+        choices=[
+            (KEEP, _("Garder les réponses enregistrées")),
+            (REPLACE, _("Remplacer par la réponse en double")),
+        ]
+    )
+
+    @property
+    def replace(self) -> bool:
+        return self.cleaned_data["decision"] == self.REPLACE
+
+
+class QuestionnaireSettingsForm(forms.ModelForm):
+    class Meta:
+        model = QuestionnaireSettings
+        fields = ["is_open", "require_access_key", "consent_text"]
+        widgets = {"consent_text": forms.Textarea(attrs={"rows": 4})}

@@ -1,5 +1,7 @@
 """Measurement: indicators, versioned protocols, waves, responses, online submissions."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,11 @@ class Indicator(models.Model):
         return f"{self.label} ({self.code})"
 
 
+def new_access_key() -> str:
+    """A random key for a wave's invitation link (22 URL-safe characters, 128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
 class Wave(models.Model):
     """A questionnaire wave of a campaign; the first in order is the baseline."""
 
@@ -56,6 +63,13 @@ class Wave(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     opens_on = models.DateField(_("ouverture"), null=True, blank=True)
     closes_on = models.DateField(_("fermeture"), null=True, blank=True)
+    access_key = models.CharField(
+        _("clé d'accès au questionnaire"),
+        max_length=64,
+        default=new_access_key,
+        editable=False,
+        help_text=_("Exigée dans le lien d'invitation (?cle=…) quand la campagne le demande."),
+    )
 
     class Meta:
         ordering = ["campaign", "order"]
@@ -225,8 +239,13 @@ class QuestionnaireSettings(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="questionnaire"
     )
     is_open = models.BooleanField(_("questionnaire en ligne ouvert"), default=True)
-    allow_resubmission = models.BooleanField(
-        _("une nouvelle réponse remplace la précédente"), default=False
+    require_access_key = models.BooleanField(
+        _("exiger la clé d'accès de la vague dans le lien"),
+        default=False,
+        help_text=_(
+            "Seuls les liens d'invitation (et leurs QR codes) donnés par l'équipe ouvrent alors "
+            "le questionnaire."
+        ),
     )
     consent_text = models.TextField(_("texte de consentement"), blank=True)
 
@@ -257,6 +276,38 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.participant} — {self.wave}"
+
+
+class PendingSubmission(models.Model):
+    """An online submission kept apart: answers were already stored for this code and wave.
+
+    Its values are JSON, never `Response` rows: no evaluation, export or quality count reads
+    them. A campaign manager keeps the stored answers (this row is deleted) or replaces them
+    with these values (`reconciliation.pending_resolve`); both decisions are audited.
+    """
+
+    class Reason(models.TextChoices):
+        ONLINE = "online", _("déjà répondu en ligne")
+        IMPORTED = "imported", _("réponses importées")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="pending_submissions"
+    )
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="pending_submissions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pending_submissions"
+    )
+    reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices)
+    values = models.JSONField(_("valeurs envoyées"), default=dict)  # {indicator id: value}
+    submitted_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("réponse en ligne en double")
+        verbose_name_plural = _("réponses en ligne en double")
+
+    def __str__(self):
+        return f"{self.participant} — {self.wave} ({self.submitted_at:%d/%m/%Y %H:%M})"
 
 
 class CodeMatch(models.Model):

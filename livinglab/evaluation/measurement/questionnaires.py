@@ -1,27 +1,37 @@
 """Online questionnaires: self-generated codes that link waves without names."""
 
+import secrets
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from livinglab.campaigns import audit
 from livinglab.campaigns.models import Campaign, Participant, Site
 from livinglab.evaluation.measurement.models import (
-    CodeMatch,
     Outcome,
+    PendingSubmission,
     QuestionnaireSettings,
     Response,
     ResponseSet,
     Submission,
     Wave,
+    new_access_key,
 )
 from livinglab.evaluation.measurement.protocols import current_protocol
+from livinglab.evaluation.measurement.reconciliation import flag_near_matches
 
 
-class SubmissionRefused(Exception):
-    """The submission cannot be recorded; the message is for the participant."""
+class Recorded(StrEnum):
+    """What became of a submission (for the code and tests only: the visitor is never told)."""
+
+    STORED = "stored"  # the wave's answers of this code
+    PENDING = "pending"  # kept apart for a manager to decide (answers already stored)
+    DISCARDED = "discarded"  # withdrawn code, or the same answers as those already kept
 
 
 def _letters(text: str, count: int) -> str:
@@ -77,11 +87,41 @@ def questionnaire_context(*, campaign: Campaign, wave_code: str) -> Questionnair
     )
 
 
-def one_character_apart(first: str, second: str) -> bool:
-    """Same length and exactly one position differs (a typo in one answer)."""
-    return (
-        len(first) == len(second) and sum(a != b for a, b in zip(first, second, strict=True)) == 1
+def questionnaire_available(context: QuestionnaireContext | None, key: str | None) -> bool:
+    """Open to this visitor: the campaign runs, its questionnaire is open, the key (if asked) fits.
+
+    The wave's answer window is checked apart (`wave_window_message`): it has its own message.
+    """
+    if context is None or context.campaign.status != Campaign.Status.RUNNING:
+        return False
+    if not context.settings.is_open:
+        return False
+    if not context.settings.require_access_key:
+        return True
+    expected = context.wave.access_key or ""
+    return bool(key and expected) and secrets.compare_digest(
+        key.encode("utf-8"), expected.encode("utf-8")
     )
+
+
+def invitation_path(wave: Wave, *, comparison: bool = False) -> str:
+    """The path of a wave's invitation link, with its access key."""
+    name = "questionnaire:answer_comparison" if comparison else "questionnaire:answer"
+    return f"{reverse(name, args=[wave.campaign.slug, wave.code])}?cle={wave.access_key}"
+
+
+@transaction.atomic
+def wave_key_regenerate(*, wave: Wave, user=None) -> Wave:
+    """A new random key for the wave: links and QR codes handed out before stop working."""
+    wave.access_key = new_access_key()
+    wave.save(update_fields=["access_key"])
+    audit.record(
+        wave.campaign,
+        "livinglab.questionnaire_access",
+        user=user,
+        data={"change": "key_regenerated", "wave": wave.code},
+    )
+    return wave
 
 
 @transaction.atomic
@@ -92,8 +132,17 @@ def submission_record(
     values: dict[int, float],
     site: Site | None,
     group: str = Participant.Group.INTERVENTION,
-) -> Submission:
-    """Record one participant's answers to one wave (one submission per code and wave)."""
+) -> Recorded:
+    """Record one participant's answers to one wave; never delete or overwrite stored answers.
+
+    - a new code, or a known one with nothing stored for the wave: the answers are stored;
+    - answers already stored for this code and wave (online or imported): the submission is
+      kept apart as a `PendingSubmission` for the campaign's managers to decide, unless it
+      repeats the stored answers (or a pending duplicate) exactly: a double click, nothing to
+      decide, nothing kept;
+    - a withdrawn participant: nothing is stored at all.
+    The caller answers the visitor the same way in every case.
+    """
     campaign, wave = context.campaign, context.wave
     participant = (
         Participant.objects.select_for_update().filter(campaign=campaign, code=code).first()
@@ -115,18 +164,18 @@ def submission_record(
             # created the participant; take its lock and answer like any second post.
             participant = Participant.objects.select_for_update().get(campaign=campaign, code=code)
     if participant.withdrawal_date:
-        raise SubmissionRefused(_("Ce code correspond à une participation retirée."))
-    existing = Submission.objects.filter(wave=wave, participant=participant).first()
-    if existing is not None:
-        if not context.settings.allow_resubmission:
-            raise SubmissionRefused(
-                _(
-                    "Une réponse a déjà été enregistrée avec ce code pour cette vague. "
-                    "Si vous pensez qu'il s'agit d'une erreur, contactez l'équipe de la campagne."
-                )
-            )
-        existing.response_set.delete()  # cascades to the old responses and the submission
-    Response.objects.filter(participant=participant, wave=wave).delete()
+        return Recorded.DISCARDED  # a withdrawn participant's answers are not kept, even apart
+    stored = dict(
+        Response.objects.filter(participant=participant, wave=wave).values_list(
+            "indicator_id", "value"
+        )
+    )
+    answered_online = Submission.objects.filter(wave=wave, participant=participant).exists()
+    if stored or answered_online:
+        return _keep_apart(
+            participant=participant, wave=wave, values=values, stored=stored,
+            answered_online=answered_online,
+        )  # fmt: skip
     response_set = ResponseSet.objects.create(
         campaign=campaign, source=ResponseSet.Source.ONLINE, source_format="online", rows=1
     )
@@ -140,57 +189,36 @@ def submission_record(
         )
         for indicator_id, value in values.items()
     )
-    submission = Submission.objects.create(
-        wave=wave, participant=participant, response_set=response_set
-    )
+    Submission.objects.create(wave=wave, participant=participant, response_set=response_set)
     if created and not context.is_baseline:
-        _flag_near_matches(participant, wave)
-    return submission
+        flag_near_matches(participant, wave)
+    return Recorded.STORED
 
 
-def _flag_near_matches(participant: Participant, wave: Wave) -> None:
-    """A new code at follow-up may be a baseline code typed differently: list candidates."""
-    candidates = (
-        Participant.objects.filter(campaign=participant.campaign, site=participant.site)
-        .exclude(pk=participant.pk)
-        .exclude(responses__wave=wave)
-        .filter(responses__isnull=False)
-        .distinct()
-        .values_list("pk", "code")
+def _as_json(values: dict[int, float]) -> dict[str, float]:
+    return {str(indicator_id): float(value) for indicator_id, value in sorted(values.items())}
+
+
+def _keep_apart(
+    *, participant: Participant, wave: Wave, values: dict[int, float], stored: dict,
+    answered_online: bool,
+) -> Recorded:  # fmt: skip
+    """A submission for a code and wave that already have answers: pending, or nothing new."""
+    if {int(k): float(v) for k, v in values.items()} == stored:
+        return Recorded.DISCARDED  # the same answers again (a double click): nothing to decide
+    payload = _as_json(values)
+    earlier = PendingSubmission.objects.filter(participant=participant, wave=wave)
+    if any(pending.values == payload for pending in earlier.only("values")):
+        return Recorded.DISCARDED  # already waiting for a decision
+    PendingSubmission.objects.create(
+        campaign=participant.campaign,
+        wave=wave,
+        participant=participant,
+        reason=(
+            PendingSubmission.Reason.ONLINE
+            if answered_online
+            else PendingSubmission.Reason.IMPORTED
+        ),
+        values=payload,
     )
-    CodeMatch.objects.bulk_create(
-        [
-            CodeMatch(
-                campaign=participant.campaign,
-                unmatched=participant,
-                unmatched_code=participant.code,
-                candidate_id=pk,
-            )
-            for pk, code in candidates
-            if one_character_apart(code, participant.code)
-        ],
-        ignore_conflicts=True,
-    )
-
-
-@transaction.atomic
-def code_match_decide(*, match: CodeMatch, confirm: bool, user=None) -> CodeMatch:
-    """Confirm (merge the follow-up answers into the candidate) or reject a near match."""
-    if match.status != CodeMatch.Status.PENDING:
-        return match
-    match.status = CodeMatch.Status.CONFIRMED if confirm else CodeMatch.Status.REJECTED
-    match.decided_at = timezone.now()
-    match.save(update_fields=["status", "decided_at"])
-    if confirm:
-        unmatched, candidate = match.unmatched, match.candidate
-        taken = set(candidate.responses.values_list("wave_id", flat=True))
-        unmatched.responses.exclude(wave_id__in=taken).update(participant=candidate)
-        unmatched.submissions.exclude(wave_id__in=taken).update(participant=candidate)
-        CodeMatch.objects.filter(unmatched=unmatched).exclude(pk=match.pk).update(
-            status=CodeMatch.Status.REJECTED, decided_at=match.decided_at
-        )
-        # Keep the decision (unmatched_code records the merged code) once the row is gone.
-        CodeMatch.objects.filter(pk=match.pk).update(unmatched=candidate)
-        match.unmatched = candidate
-        unmatched.delete()
-    return match
+    return Recorded.PENDING

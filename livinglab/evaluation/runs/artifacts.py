@@ -2,6 +2,12 @@
 
 Every file is rendered from the results document alone (already suppressed), so the web
 server can rebuild a file a worker on another machine wrote.
+
+The files live in the **private storage** (`STORAGES["private"]`), never under MEDIA_ROOT:
+results of an unpublished run are not public, and a guessable `runs/<id>/…` name must not be
+reachable under `/media/`. They leave the storage only through the permission-checked views of
+`runs/views.py`. Only the Storage API is used (open, save, exists, delete), so any backend fits
+(a private S3 bucket through django-storages, say).
 """
 
 from __future__ import annotations
@@ -9,10 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 
 from livinglab.evaluation.runs import charts, report
 from livinglab.evaluation.runs.document import RENDERERS, results_csv, results_json, results_xlsx
+
+PRIVATE_STORAGE = "private"
+
+
+def run_storage() -> Storage:
+    """Where a run's files are kept (looked up on each call: settings may change it)."""
+    return storages[PRIVATE_STORAGE]
 
 
 def run_folder(run_id: int) -> str:
@@ -20,14 +33,27 @@ def run_folder(run_id: int) -> str:
 
 
 def save_file(name: str, content: bytes) -> str:
-    """Write (replacing) a file in the media storage and return its relative path."""
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+    """Write (replacing) a file in the private storage and return its relative path."""
+    storage = run_storage()
+    if storage.exists(name):
+        storage.delete(name)
+    return storage.save(name, ContentFile(content))
+
+
+def read_file(name: str | None) -> bytes | None:
+    """A stored file of a run, or None when the storage does not have it."""
+    storage = run_storage()
+    if not name or not storage.exists(name):
+        return None
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:  # deleted between the two calls
+        return None
 
 
 def write_artifacts(*, run_id: int, document: dict[str, Any]) -> dict[str, Any]:
-    """Write every file of a run under MEDIA_ROOT/runs/<id>/ and return their paths."""
+    """Write every file of a run under runs/<id>/ of the private storage; return their paths."""
     folder = run_folder(run_id)
     artifacts: dict[str, Any] = {
         "json": save_file(f"{folder}/results.json", results_json(document)),

@@ -1,4 +1,9 @@
-"""Run progress and downloads: every response checks the user's rights on the campaign."""
+"""Run progress and downloads: every response checks the user's rights on the campaign.
+
+A run's files are in the private storage (`artifacts.run_storage()`), never under MEDIA_ROOT:
+these views are the only way out, for evaluators of the campaign, or for anyone once the run
+is published (its charts and report: aggregated, suppressed data only).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import mimetypes
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -68,11 +72,8 @@ def run_progress(request, run_id: int):
 
 def _stored_or_rendered(run: EvaluationRun, file_format: str) -> bytes:
     """The run's file from storage; rebuilt from the results when storage lacks it."""
-    path = (run.artifacts or {}).get(file_format)
-    if path and default_storage.exists(path):
-        with default_storage.open(path, "rb") as handle:
-            return handle.read()
-    return artifacts.render(run.result, file_format)
+    stored = artifacts.read_file((run.artifacts or {}).get(file_format))
+    return stored if stored is not None else artifacts.render(run.result, file_format)
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -110,9 +111,10 @@ def _chart(run: EvaluationRun, name: str, file_format: str) -> bytes:
     if file_format not in CHART_TYPES:
         raise Http404
     for chart in (run.artifacts or {}).get("charts", []):
-        if chart["name"] == name and default_storage.exists(chart[file_format]):
-            with default_storage.open(chart[file_format], "rb") as handle:
-                return handle.read()
+        if chart["name"] == name:
+            stored = artifacts.read_file(chart.get(file_format))
+            if stored is not None:
+                return stored
     raise Http404
 
 

@@ -1,4 +1,4 @@
-"""What `make run` does before serving, in one process: messages, migrations, demo."""
+"""What `make run` does before serving, in one process: messages, migrations, cache table, demo."""
 
 from pathlib import Path
 
@@ -18,11 +18,17 @@ def stale_catalogues() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Compile changed translations, migrate, then load the demo (used by `make run`)."
+    help = (
+        "Compile changed translations, migrate, create the cache table, then load the demo "
+        "(used by `make run`)."
+    )
 
     def handle(self, *args, **options):
         # One Django start-up instead of three keeps a second `make run` fast.
         if stale_catalogues():
             call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
+        # The database cache's table (production settings without CACHE_URL); `migrate` creates
+        # it too, this makes it explicit. Nothing to do with a memory or Redis cache.
+        call_command("createcachetable", verbosity=0)
         call_command("load_demo", stdout=self.stdout)

@@ -39,4 +39,25 @@ class ImportReport:
     dry_run: bool = False
     mapping: dict = field(default_factory=dict)
     skipped: dict = field(default_factory=dict)  # reason → rows the format says to skip
+    flagged: dict = field(default_factory=dict)  # reason → rows imported that the tool flags
     response_set_id: int | None = None
+    format_label: str = ""
+    columns: list = field(default_factory=list)  # per column: question, target, value table
+    repeats: list = field(default_factory=list)  # repeat-group tables read with the file
+    definition: dict = field(default_factory=dict)  # summary of the questionnaire used
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def summary_lines(self) -> list[str]:
+        """What was skipped or flagged, one line per reason, for the command and messages."""
+        lines = [
+            _("%(count)d ligne(s) ignorée(s) : %(reason)s") % {"count": count, "reason": reason}
+            for reason, count in self.skipped.items()
+        ]
+        lines += [
+            _("%(count)d ligne(s) importée(s) mais %(reason)s") % {"count": count, "reason": reason}
+            for reason, count in self.flagged.items()
+        ]
+        return lines

@@ -5,10 +5,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from livinglab.campaigns.models import Campaign, Participant, Site
-from livinglab.core.tabular import Table
 from livinglab.evaluation.measurement.imports.issues import Issue
+from livinglab.evaluation.measurement.imports.plan import ImportPlan
+from livinglab.evaluation.measurement.imports.repeats import METHODS, root_of
 from livinglab.evaluation.measurement.imports.values import (
     GROUP_VALUES,
     cell_at,
@@ -18,6 +20,18 @@ from livinglab.evaluation.measurement.imports.values import (
 from livinglab.evaluation.measurement.models import Indicator, Response, Wave
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+CREATE_HINT = gettext_lazy(
+    "pour l'inscrire, cochez « Créer les participants inconnus » (import dans l'admin) ou "
+    "ajoutez l'option --create-participants (commande import_responses)"
+)
+ADMIN_CREATE_HINT = gettext_lazy(
+    "pour inscrire les codes inconnus, cochez « Créer les participants inconnus » et vérifiez "
+    "à nouveau le fichier"
+)
+LABELS_HINT = gettext_lazy(
+    " — export avec les libellés des questions ? Joignez la définition du questionnaire "
+    "(XLSForm, structure LimeSurvey) : option --definition, ou page « Questionnaire de l'outil »"
+)
 
 
 @dataclass
@@ -56,48 +70,59 @@ class Validator:
     """Checks every row and collects the values to write."""
 
     def __init__(
-        self,
-        ctx: ImportContext,
-        table: Table,
-        mapping: dict,
-        *,
-        wave: str | None,
-        create,
-        skip_row=None,
+        self, ctx: ImportContext, plan: ImportPlan, *, wave: str | None, create, create_hint=""
     ):
-        self.ctx, self.table, self.mapping = ctx, table, mapping
+        self.ctx, self.plan, self.table, self.mapping = ctx, plan, plan.table, plan.mapping
         self.fixed_wave, self.create = wave, create
-        self.skip_row = skip_row  # the format's rule for rows that are not answers
-        self.skipped: Counter[str] = Counter()  # reason → rows skipped
+        self.create_hint = create_hint or str(CREATE_HINT)
+        self.skipped: Counter[str] = Counter()  # reason → rows the format says to skip
+        self.flagged: Counter[str] = Counter()  # reason → rows imported but flagged by the tool
         self.issues: list[Issue] = []
         self.values: list[tuple[str, str, int, float]] = []  # code, wave, indicator id, value
         self.new_participants: dict[str, tuple[str, int | None]] = {}
-        position = {column: index for index, column in enumerate(table.header)}
-        self.field_index = {
-            name: position.get(column) for name, column in mapping["fields"].items()
-        }
-        self.indicator_index = {
-            code: position[column]
-            for code, column in mapping["indicators"].items()
-            if column in position
-        }
+        self.field_index = plan.field_index
+        self.indicator_index = plan.indicator_index
 
     def issue(self, row: int, column: str, value, reason: str) -> None:
         self.issues.append(Issue(row, column, cell_text(value), reason))
 
     def check_header(self) -> None:
         fields = self.mapping["fields"]
+        hint = ""
+        if not self.plan.definition and self.plan.survey_format.name != "generic":
+            hint = str(LABELS_HINT)
         if "participant" not in fields:
-            self.issue(1, "participant", "", _("colonne du code participant introuvable"))
+            self.issue(1, "participant", "", _("colonne du code participant introuvable") + hint)
         if "wave" not in fields and not self.fixed_wave:
-            self.issue(1, "wave", "", _("colonne de vague introuvable (ou option --wave)"))
-        if not self.indicator_index:
+            self.issue(1, "wave", "", _("colonne de vague introuvable (ou option --wave)") + hint)
+        if not self.indicator_index and not self.plan.repeat_columns:
             self.issue(1, "", "", _("aucune colonne ne correspond à un indicateur du protocole"))
-        for code, column in self.mapping["indicators"].items():
-            if column not in self.table.header:
-                self.issue(1, column, "", _("colonne absente du fichier"))
-            elif code not in self.ctx.indicators:
+        for target, column in self.plan.missing:
+            if target == "wave" and self.fixed_wave:
+                continue  # --wave (or the admin's wave) stands for the column
+            if target in self.mapping.get("aggregates", {}):
+                reason = _(
+                    "colonne d'un groupe répété introuvable : importez le ZIP complet "
+                    "d'ODK Central (ou le fichier du groupe avec --repeat)"
+                )
+            else:
+                reason = _("colonne absente du fichier")
+            self.issue(1, column, "", reason)
+        for code in [*self.indicator_index, *self.plan.repeat_columns]:
+            if code not in self.ctx.indicators:
+                column = self.mapping["indicators"][code]
                 self.issue(1, column, code, _("indicateur inconnu du catalogue"))
+        for code in self.plan.repeat_columns:
+            method = self.mapping.get("aggregates", {}).get(code, "")
+            if method not in METHODS:
+                reason = _(
+                    "colonne d'un groupe répété : choisissez l'agrégation par soumission "
+                    "(count, sum ou mean) dans la correspondance"
+                )
+                self.issue(1, self.plan.repeat_values.label(code), method, reason)
+        if self.plan.repeat_columns and self.plan.key_index is None:
+            reason = _("colonne KEY absente : les groupes répétés ne sont reliés à rien")
+            self.issue(1, "KEY", "", reason)
         if self.mapping.get("unknown_columns"):
             for column in self.mapping["unknown_columns"]:
                 self.issue(
@@ -110,15 +135,17 @@ class Validator:
             return
         seen: dict[tuple[str, str], int] = {}
         columns = self.mapping["fields"]
+        survey_format = self.plan.survey_format
         for offset, row in enumerate(self.table.rows):
             line = offset + 2
-            if self.skip_row is not None:
-                reason = self.skip_row(dict(zip(self.table.header, row, strict=False)))
-                if reason:
-                    self.skipped[reason] += 1
-                    continue
+            cells = None
+            if survey_format.skip_row is not None or survey_format.flag_row is not None:
+                cells = dict(zip(self.table.header, row, strict=False))
+            if survey_format.skip_row is not None and (reason := survey_format.skip_row(cells)):
+                self.skipped[reason] += 1
+                continue
             code = cell_text(cell_at(row, self.field_index.get("participant")))
-            wave = self.fixed_wave or cell_text(cell_at(row, self.field_index.get("wave")))
+            wave = self.fixed_wave or self._field(row, "wave")
             if not self._check_participant(line, code, row, columns):
                 continue
             if wave not in self.ctx.waves:
@@ -142,14 +169,48 @@ class Validator:
                     _("réponses déjà importées pour cette vague"),
                 )
                 continue
-            for indicator_code, index in self.indicator_index.items():
+            if survey_format.flag_row is not None and (reason := survey_format.flag_row(cells)):
+                self.flagged[reason] += 1
+            self._values(line, row, code, wave)
+
+    def _values(self, line: int, row: list, code: str, wave: str) -> None:
+        for indicator_code, index in self.indicator_index.items():
+            indicator = self.ctx.indicators[indicator_code]
+            raw = cell_at(row, index)
+            lookup = self.plan.indicator_tables.get(indicator_code)
+            found, mapped = lookup.lookup(raw) if lookup else (False, None)
+            if found and mapped is None:
+                continue  # the value map says: missing
+            value, reason = parse_value(mapped if found else raw, indicator)
+            if reason and lookup and not found:
+                reason = _("réponse absente de la table de valeurs (%(codes)s)") % {
+                    "codes": ", ".join(lookup.codes[:8]) or "—"
+                }
+            if reason:
+                self.issue(line, self.table.header[index], raw, reason)
+            elif value is not None:
+                self.values.append((code, wave, indicator.pk, value))
+        if self.plan.repeat_values is not None:
+            submission = root_of(cell_at(row, self.plan.key_index))
+            for indicator_code in self.plan.repeat_columns:
                 indicator = self.ctx.indicators[indicator_code]
-                raw = cell_at(row, index)
-                value, reason = parse_value(raw, indicator)
-                if reason:
-                    self.issue(line, self.table.header[index], raw, reason)
-                elif value is not None:
+                lookup = self.plan.indicator_tables.get(indicator_code)
+                value, issues = self.plan.repeat_values.value(
+                    indicator_code, submission, indicator, lookup, line
+                )
+                self.issues.extend(issues)
+                if value is not None:
                     self.values.append((code, wave, indicator.pk, value))
+
+    def _field(self, row: list, name: str) -> str:
+        """A field's cell, through the questionnaire's options and the mapping's value map."""
+        raw = cell_at(row, self.field_index.get(name))
+        lookup = self.plan.field_tables.get(name)
+        if lookup is not None:
+            found, mapped = lookup.lookup(raw)
+            if found and mapped is not None:
+                return cell_text(mapped)
+        return cell_text(raw)
 
     def _check_participant(self, line: int, code: str, row: list, columns: dict) -> bool:
         column = columns.get("participant", "participant")
@@ -177,7 +238,9 @@ class Validator:
                 return False
             return True
         if not self.create:
-            self.issue(line, column, code, _("participant inconnu (création non autorisée)"))
+            self.issue(
+                line, column, code, _("participant inconnu : %(hint)s") % {"hint": self.create_hint}
+            )
             return False
         previous = self.new_participants.get(code)
         new = (group or Participant.Group.INTERVENTION, site.pk if site else None)
@@ -188,7 +251,7 @@ class Validator:
         return True
 
     def _group(self, line: int, row: list, columns: dict):
-        raw = cell_text(cell_at(row, self.field_index.get("group")))
+        raw = self._field(row, "group")
         if not raw:
             return None
         group = GROUP_VALUES.get(raw.casefold())
@@ -200,7 +263,7 @@ class Validator:
         return group
 
     def _site(self, line: int, row: list, columns: dict):
-        raw = cell_text(cell_at(row, self.field_index.get("site")))
+        raw = self._field(row, "site")
         if not raw:
             return None
         matches = self.ctx.sites.get(raw.casefold(), [])

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def normalise_column(column: str) -> str:
@@ -25,3 +25,10 @@ class SurveyFormat:
     normalise: Callable[[str], str] = normalise_column  # header → indicator code or field alias
     # A row of the file (column → cell) → why it is not an answer to import, or None.
     skip_row: Callable[[dict], str | None] | None = None
+    # A row that is imported but that the tool flags (e.g. ODK Central's "hasIssues") → why.
+    flag_row: Callable[[dict], str | None] | None = None
+    # How a multiple-choice box reads when ticked or not (cell text → value); empty text is
+    # "not ticked" only when the tool writes it so (LimeSurvey's `Y` or nothing).
+    ticked: dict[str, float] = field(default_factory=lambda: {"1": 1.0, "0": 0.0})
+    # Which questionnaire definition describes its exports (definitions.TOOL_FORMATS).
+    definition_tool: str = ""
