@@ -11,7 +11,6 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from import_export.formats import base_formats
 
 from livinglab.campaigns import audit, privacy, resources
 from livinglab.campaigns.models import Campaign, Participant
@@ -19,7 +18,9 @@ from livinglab.campaigns.policies import POLICIES
 from livinglab.core.spreadsheets import CONTENT_TYPES, dataset_to_bytes
 from livinglab.core.tabular import FileRejected, Table, read_table
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+# The file formats of imports and exports. Names only: importing
+# `import_export.formats.base_formats` loads openpyxl (its XLSX format is checked at import).
+FORMATS = ("csv", "xlsx")
 OUTCOMES = {
     "new": _("nouvelle"),
     "update": _("mise à jour"),

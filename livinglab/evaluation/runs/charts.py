@@ -2,6 +2,8 @@
 
 The ``*_data`` functions say what a chart shows; they skip every suppressed cell, so a
 withheld group is never drawn. Figures are built without pyplot (Agg canvas, thread-safe).
+matplotlib is imported when a figure is drawn, not with this module (the admin views import it
+for the ``*_data`` functions at start-up).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from matplotlib.figure import Figure
 
 from livinglab.evaluation.runs.document import hidden_count
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 STANDARDISED = {
     "cohens_dz",
@@ -147,6 +151,8 @@ def _stage_label(cell: dict[str, Any]) -> str:
 
 
 def _figure(size=(7, 4.2)) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=size, layout="constrained")
 
 

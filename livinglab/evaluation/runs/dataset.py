@@ -2,19 +2,24 @@
 
 One query for the participants' attributes, one ``values_list`` query per outcome; everything
 after that is pandas (pivot, joins), never a Python loop over rows.
+
+numpy and pandas are imported inside the functions that use them: this module is reached from
+the admin's URLconf (through ``services``), and start-up must not load the scientific stack.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from django.db import connections, models, router
 
 from livinglab.campaigns.models import Participant
 from livinglab.evaluation.measurement.models import Protocol, Response, Wave
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Participant attributes the analysis may split or cluster by.
 PARTICIPANT_COLUMNS = ("group", "site_id", "site_setting", "sex", "age_band")
@@ -45,6 +50,8 @@ class EvaluationDataset:
 
     def data_hash(self) -> str:
         """SHA-256 of the analysed values and the attributes they are split by (idempotence key)."""
+        import numpy as np
+
         digest = hashlib.sha256()
         people = self.participants.sort_index()
         digest.update(people.index.to_numpy(dtype=np.int64).tobytes())
@@ -68,6 +75,9 @@ def _fetch(queryset) -> list[tuple]:
 
 def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
     """Attributes of the campaign's participants still enrolled, and the number withdrawn."""
+    import numpy as np
+    import pandas as pd
+
     from livinglab.campaigns.models import Site
 
     enrolled = Participant.objects.filter(campaign_id=campaign_id)
@@ -93,6 +103,9 @@ def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
 
 def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     """Read everything a run of this protocol analyses."""
+    import numpy as np
+    import pandas as pd
+
     participants, withdrawn = load_participants(campaign_id=protocol.campaign_id)
     wave_codes = list(protocol.wave_codes)
     wave_ids = dict(
@@ -132,9 +145,6 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     )
 
 
-ROW_DTYPE = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
-
-
 def _wide(
     rows: list[tuple], *, wave_ids: dict[int, str], wave_codes: list[str], people: pd.Index
 ) -> pd.DataFrame:
@@ -143,11 +153,15 @@ def _wide(
     Plain numpy indexing (searchsorted on the enrolled ids) rather than `DataFrame.pivot`:
     (participant, wave, indicator) is unique in the database, so no aggregation is needed.
     """
+    import numpy as np
+    import pandas as pd
+
     if not rows:
         empty = pd.DataFrame(columns=wave_codes, dtype=float)
         empty.index = pd.Index([], dtype=np.int64, name="participant")
         return empty
-    array = np.fromiter(rows, dtype=ROW_DTYPE, count=len(rows))
+    row_dtype = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
+    array = np.fromiter(rows, dtype=row_dtype, count=len(rows))
     participant_ids = array["participant"]
     ids = people.to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")

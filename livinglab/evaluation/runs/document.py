@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from livinglab.core.spreadsheets import escape_formula
 from livinglab.evaluation.runs.analysis import RESULT_KEYS
@@ -108,6 +107,8 @@ def summary_rows(document: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def results_xlsx(document: dict[str, Any]) -> bytes:
     """Workbook with sheets summary, results, descriptives and flow; formulas escaped."""
+    from openpyxl import Workbook  # only when a workbook is written: not at start-up
+
     k = document["min_cell_size"]
     workbook = Workbook()
     sheets = [

@@ -1,17 +1,21 @@
-"""The PDF report of a run (RE-AIM sections, statistics table, charts), from the document."""
+"""The PDF report of a run (RE-AIM sections, statistics table, charts), from the document.
+
+matplotlib is imported when a report is drawn, not with this module.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
 
 from livinglab.evaluation.runs.charts import figures, subgroup_text
 from livinglab.evaluation.runs.document import SUPPRESSED, hidden_count, summary_rows
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_pdf import PdfPages
 
 ROWS_PER_PAGE = 22
 A4_LANDSCAPE = (11.69, 8.27)
@@ -54,6 +58,8 @@ def effectiveness_rows(document: dict[str, Any]) -> list[list[str]]:
 
 
 def _text_page(pdf: PdfPages, title: str, lines: list[str]) -> None:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=A4_LANDSCAPE)
     figure.text(0.05, 0.93, title, fontsize=18, weight="bold")
     wrapped = []
@@ -64,6 +70,8 @@ def _text_page(pdf: PdfPages, title: str, lines: list[str]) -> None:
 
 
 def _table_pages(pdf: PdfPages, title: str, header: list[str], rows: list[list[str]]) -> None:
+    from matplotlib.figure import Figure
+
     for start in range(0, max(len(rows), 1), ROWS_PER_PAGE):
         figure = Figure(figsize=A4_LANDSCAPE)
         figure.text(0.05, 0.93, title, fontsize=16, weight="bold")
@@ -80,6 +88,8 @@ def _table_pages(pdf: PdfPages, title: str, header: list[str], rows: list[list[s
 def report_pdf(document: dict[str, Any]) -> bytes:
     """The RE-AIM report: protocol page, Reach, Effectiveness, Adoption, Implementation,
     Maintenance, then the charts."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
     k = document["min_cell_size"]
     context = document.get("re_aim") or {}
     flow = {

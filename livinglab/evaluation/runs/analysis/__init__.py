@@ -8,12 +8,10 @@ every number that describes fewer than ``min_cell_size`` people. No ORM here: in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.utils.translation import gettext as _
 
-from livinglab.evaluation.runs.analysis.methods import analyse_outcome
 from livinglab.evaluation.runs.analysis.plan import (
     ALL,
     COMPARISON,
@@ -25,15 +23,12 @@ from livinglab.evaluation.runs.analysis.plan import (
     NothingToAnalyse,
     Progress,
 )
-from livinglab.evaluation.runs.analysis.suppression import adjust, suppress_partition, suppress_rows
-from livinglab.evaluation.runs.analysis.tables import (
-    analysed_counts_by_group,
-    outcome_descriptives,
-    participant_flow,
-    publish_cells,
-)
-from livinglab.evaluation.runs.dataset import EvaluationDataset, OutcomeData
-from livinglab.evaluation.stats.results import TestResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from livinglab.evaluation.runs.dataset import EvaluationDataset, OutcomeData
+    from livinglab.evaluation.stats.results import TestResult
 
 __all__ = ["RESULT_KEYS", "AnalysisPlan", "NothingToAnalyse", "analyse", "analysed_people"]
 
@@ -42,6 +37,22 @@ def analyse(
     *, dataset: EvaluationDataset, plan: AnalysisPlan, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Flow, descriptives, suppressed results and notices of one evaluation."""
+    # The methods, tables and suppression import pandas and the statistics (scipy,
+    # statsmodels): loaded here, when a run is computed, not when this package is imported
+    # (the plan, RESULT_KEYS and NothingToAnalyse are needed by the admin views at start-up).
+    from livinglab.evaluation.runs.analysis.methods import analyse_outcome
+    from livinglab.evaluation.runs.analysis.suppression import (
+        adjust,
+        suppress_partition,
+        suppress_rows,
+    )
+    from livinglab.evaluation.runs.analysis.tables import (
+        analysed_counts_by_group,
+        outcome_descriptives,
+        participant_flow,
+        publish_cells,
+    )
+
     progress = progress or (lambda percent, step: None)
     people = analysed_people(dataset.participants, plan)
     notices: list[str] = []

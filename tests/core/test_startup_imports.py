@@ -1,0 +1,49 @@
+"""Start-up does not load the scientific and spreadsheet stack (performance issue: ~8 s, ~300 MB).
+
+matplotlib, statsmodels, scipy, pandas and openpyxl are imported by the functions that draw
+charts and reports, write workbooks, load datasets and compute statistics, never at module level
+of a module reached from ``django.setup()``, the URLconf or the apps' ``wagtail_hooks``. The check
+runs in a fresh interpreter: the test process has long imported all of them.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+HEAVY = ("matplotlib", "statsmodels", "scipy", "pandas", "openpyxl")
+
+# What serving a first request loads: the apps (models, AppConfig.ready), the whole URLconf
+# (Wagtail's admin URLs pull in every wagtail_hooks module and the viewsets and views they
+# register) and the hooks themselves, in case the URLconf stops reaching them.
+PROBE = f"""
+import json, sys
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns
+from wagtail.hooks import search_for_hooks
+search_for_hooks()
+import livinglab.celery, livinglab.evaluation.runs.tasks
+print(json.dumps({{name: sorted(m for m in sys.modules if m == name or m.startswith(name + "."))[:5]
+                  for name in {HEAVY!r}}}))
+"""
+
+
+def test_setup_urls_and_hooks_do_not_import_the_scientific_stack():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "livinglab.settings.dev"}
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    loaded = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert {name: modules for name, modules in loaded.items() if modules} == {}
