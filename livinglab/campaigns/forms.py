@@ -2,12 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from livinglab.campaigns.models import Campaign, Membership, Organisation, Site
+from livinglab.campaigns.models import Campaign, Membership, Organisation, Site, UserValidation
 from livinglab.campaigns.permissions import campaigns_visible_to, can_move_lifecycle
-from livinglab.campaigns.policies import POLICIES
+from livinglab.campaigns.policies import POLICIES, CampaignScopedPolicy
 
 # Fields naming the organisation the user acts for: only organisations they manage.
 MANAGED_ORGANISATION_FIELDS = {
@@ -23,22 +24,47 @@ class ScopedAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
+        model = self._meta.model
+        if model is UserValidation and "organisation" in self.fields:
+            # Only user/patient representatives validate (`UserValidation.clean` says the same).
+            field = self.fields["organisation"]
+            field.queryset = field.queryset.filter(kind=Organisation.Kind.PATIENT_ASSOCIATION)
+        self._scope_campaign_records(user, model)
         if user is None or user.is_superuser:
             return
-        model = self._meta.model
         if "campaign" in self.fields:
             action = "change" if self.instance.pk else "add"
             self.fields["campaign"].queryset = POLICIES[model].campaigns_for(user, [action])
         for name, form_field in self.fields.items():
             if (model, name) in MANAGED_ORGANISATION_FIELDS:
                 self._limit_to_managed_organisations(name, form_field, user)
-            elif getattr(form_field, "queryset", None) is not None and name != "campaign":
-                related = form_field.queryset.model
-                if any(f.name == "campaign" for f in related._meta.fields):
-                    visible = campaigns_visible_to(user)
-                    form_field.queryset = form_field.queryset.filter(campaign__in=visible)
         if model is Site and "owner" in self.fields:
             self._ask_for_owner_if_needed(self.fields["owner"])
+
+    def _scope_campaign_records(self, user, model):
+        """Fields choosing records of a campaign (a session, contributions, decisions…).
+
+        Choices come from the campaigns where the user may add or change this form's records;
+        while the form has no campaign yet, each label names its campaign.
+        """
+        action = "change" if self.instance.pk else "add"
+        policy = POLICIES.get(model)
+        for name, form_field in self.fields.items():
+            queryset = getattr(form_field, "queryset", None)
+            if name == "campaign" or queryset is None or not _is_campaign_record(queryset.model):
+                continue
+            queryset = queryset.select_related("campaign")
+            if user is not None and not user.is_superuser:
+                if isinstance(policy, CampaignScopedPolicy) and policy.campaign_path:
+                    campaigns = policy.campaigns_for(user, [action])
+                else:
+                    campaigns = campaigns_visible_to(user)
+                queryset = queryset.filter(campaign__in=campaigns)
+            form_field.queryset = queryset
+            if form_field.label == capfirst(name.replace("_", " ")):  # no verbose name given
+                form_field.label = capfirst(queryset.model._meta.verbose_name)
+            if getattr(self.instance, "campaign_id", None) is None:
+                form_field.label_from_instance = _label_with_campaign
 
     def _ask_for_owner_if_needed(self, form_field):
         """A site belongs to an organisation its editor manages: asked only when there is a choice.
@@ -67,13 +93,26 @@ class ScopedAdminForm(WagtailAdminModelForm):
         campaign = cleaned.get("campaign")
         if campaign is None:
             return cleaned
-        for name, value in cleaned.items():
-            linked = value if isinstance(value, list | tuple) else [value]
-            if hasattr(value, "all"):
-                linked = list(value.all())
+        # A copy: `add_error` removes the field from `cleaned_data` while we go through it.
+        for name, value in list(cleaned.items()):
+            linked = list(value.all()) if hasattr(value, "all") else [value]
+            if isinstance(value, list | tuple):
+                linked = list(value)
             if any(getattr(item, "campaign_id", campaign.pk) != campaign.pk for item in linked):
-                self.add_error(name, ValidationError(_("Choisissez un élément de cette campagne.")))
+                message = _(
+                    "« %(field)s » : choisissez un élément de la campagne « %(campaign)s »."
+                ) % {"field": self.fields[name].label, "campaign": campaign}
+                self.add_error(name, ValidationError(message))
         return cleaned
+
+
+def _is_campaign_record(model) -> bool:
+    """Rows that belong to one campaign (and are not campaigns themselves)."""
+    return model is not Campaign and any(f.name == "campaign" for f in model._meta.fields)
+
+
+def _label_with_campaign(record) -> str:
+    return f"{record} — {record.campaign}"
 
 
 class ImportUploadForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livinglab.campaigns import audit
-from livinglab.campaigns.models import Action, Campaign
+from livinglab.campaigns.models import Action, Campaign, Organisation
 from livinglab.campaigns.permissions import can_move_lifecycle
 
 Status = Campaign.Status
@@ -46,7 +46,9 @@ def register_running_requirement(requirement: Requirement) -> Requirement:
 
 
 def has_user_validation(campaign: Campaign) -> str | None:
-    if campaign.validations.filter(organisation__kind="patient_association").exists():
+    """Only validations by user/patient representatives count (older rows may name others)."""
+    representatives = Organisation.Kind.PATIENT_ASSOCIATION
+    if campaign.validations.filter(organisation__kind=representatives).exists():
         return None
     return _(
         "La campagne ne peut pas être validée sans une validation enregistrée par une "

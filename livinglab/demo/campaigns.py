@@ -228,11 +228,13 @@ def ensure_participants(campaign, spec, sites, actions) -> None:
 
 
 def set_demo_status(campaign, status: str, created: bool) -> None:
-    """Put the campaign at its demo stage; log the path once, when the campaign is created."""
-    if created:
-        path = LIFECYCLE[1 : LIFECYCLE.index(status) + 1]
-        for previous, step in zip(LIFECYCLE, path, strict=False):
-            audit.record(campaign, "livinglab.transition", data={"from": previous, "to": step})
+    """Put the campaign at its demo stage; log each forward step once (from draft when the
+    campaign is created, from its stored stage when a newer demo moves it on)."""
+    previous = Campaign.Status.DRAFT if created else campaign.status
+    if previous in LIFECYCLE and LIFECYCLE.index(previous) < LIFECYCLE.index(status):
+        path = LIFECYCLE[LIFECYCLE.index(previous) : LIFECYCLE.index(status) + 1]
+        for before, step in zip(path, path[1:], strict=False):
+            audit.record(campaign, "livinglab.transition", data={"from": before, "to": step})
     Campaign.objects.filter(pk=campaign.pk).update(
         status=status, status_changed_at=campaign.status_changed_at or timezone.now()
     )

@@ -1,4 +1,5 @@
-"""Demo evaluation runs: each demo campaign gets a succeeded run, published by the demo manager.
+"""Demo evaluation runs: each demo campaign gets a succeeded run, published by the demo manager
+when the campaign is in evaluation or closed (the demo campaigns are: `data/campaigns.json`).
 
 Publishing goes through the same service as the admin's "Publier" button, so the audit log holds
 who published what, exactly as for a real campaign.
@@ -30,7 +31,8 @@ def load(*, stdout=None, publisher=None) -> list[EvaluationRun]:
         run = services.evaluation_run_start(campaign=campaign, user=publisher, enqueue=False)
         if run.status != EvaluationRun.Status.SUCCEEDED:
             run = services.evaluation_run_execute(run_id=run.pk)
-        if run.status == EvaluationRun.Status.SUCCEEDED and run.published_at is None:
+        unpublished = run.status == EvaluationRun.Status.SUCCEEDED and run.published_at is None
+        if unpublished and services.publish_blocker(campaign) is None:  # evaluation or closed
             run = services.evaluation_run_publish(run=run, user=publisher)
         if stdout is not None:
             stdout.write(f"Évaluation de « {campaign.title} » : {run.get_status_display()}")

@@ -609,6 +609,8 @@ def _build_world():
 
     run = services.evaluation_run_start(campaign=campaign, enqueue=False)
     run = services.evaluation_run_execute(run_id=run.pk)
+    campaign.status = campaign.Status.EVALUATION  # results are published from evaluation on
+    campaign.save(update_fields=["status"])
     services.evaluation_run_publish(run=run, user=users["manager"])
     QuestionnaireSettings.objects.create(campaign=campaign, is_open=True)
     campaign.status = campaign.Status.RUNNING  # online questionnaires open only while running

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from livinglab.campaigns import privacy
+from livinglab.campaigns.models import Campaign
 from livinglab.cms.cache import VERSION_KEY, check_shared_cache, page_cache_version
 from livinglab.evaluation.runs import services
 from tests.builders import simulate_campaign
@@ -109,6 +110,8 @@ def test_withdrawal_retention_and_publication_bump_the_page_cache(version):
 
     run = services.evaluation_run_start(campaign=campaign, enqueue=False)
     run = services.evaluation_run_execute(run_id=run.pk)
+    campaign.status = Campaign.Status.EVALUATION  # results are published in evaluation only
+    campaign.save(update_fields=["status"])
     before = version()
     services.evaluation_run_publish(run=run, user=manager)
     assert version() != before

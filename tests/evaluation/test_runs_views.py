@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def campaign():
-    return simulate_campaign(slug="views", n_per_group=30, subgroups=())
+    campaign = simulate_campaign(slug="views", n_per_group=30, subgroups=())
+    campaign.status = campaign.Status.EVALUATION  # results are published from evaluation on
+    campaign.save(update_fields=["status"])
+    return campaign
 
 
 @pytest.fixture

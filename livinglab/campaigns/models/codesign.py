@@ -1,6 +1,7 @@
 """The co-design record: sessions, who attended, contributions, decisions, validation."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +128,16 @@ class UserValidation(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.validated_on:%d/%m/%Y}"
+
+    def clean(self):
+        """Only an organisation representing users or patients may record this validation."""
+        super().clean()
+        if self.organisation_id is not None and not self.organisation.represents_users:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Seule une association de patients ou d'usagers peut enregistrer la "
+                        "validation par les représentants des usagers."
+                    )
+                }
+            )

@@ -90,6 +90,7 @@ def run_detail(request, run_id: int):
         "campaign": run.campaign,
         "document": document,
         "can_publish": permissions.can_export_rows(request.user, run.campaign),
+        "publish_blocker": services.publish_blocker(run.campaign),
         "page_title": _("Évaluation n° %(id)d") % {"id": run.pk},
         "header_icon": "view",
         "downloads": ["json", "csv", "xlsx", "pdf"],

@@ -204,12 +204,30 @@ def _suppress_context(context: dict[str, Any], min_cell_size: int) -> dict[str, 
     }
 
 
+# Results are public once the campaign has reached its evaluation (DESIGN: lifecycle).
+PUBLISHABLE_CAMPAIGN_STATES = (Campaign.Status.EVALUATION, Campaign.Status.CLOSED)
+
+
+def publish_blocker(campaign: Campaign) -> str | None:
+    """Why results of `campaign` cannot be published in its current state, or None."""
+    if campaign.status in PUBLISHABLE_CAMPAIGN_STATES:
+        return None
+    return _(
+        "Les résultats ne peuvent être publiés qu'une fois la campagne en évaluation ou "
+        "clôturée ; elle est « %(status)s »."
+    ) % {"status": campaign.get_status_display()}
+
+
 def evaluation_run_publish(*, run: EvaluationRun, user) -> EvaluationRun:
-    """Make a succeeded run's aggregated results public (campaign managers only)."""
+    """Make a succeeded run's aggregated results public (campaign managers only), once the
+    campaign is in evaluation or closed."""
     if not permissions.can_export_rows(user, run.campaign):
         raise PermissionDenied(_("Seuls les gestionnaires de la campagne publient les résultats."))
     if run.status != Status.SUCCEEDED:
         raise EvaluationError(_("Seule une évaluation terminée peut être publiée."))
+    campaign = Campaign.objects.only("status").get(pk=run.campaign_id)  # the current state
+    if reason := publish_blocker(campaign):
+        raise EvaluationError(reason)
     run.published_at = timezone.now()
     run.save(update_fields=["published_at"])
     audit.record(
