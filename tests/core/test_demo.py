@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from wagtail.models import ModelLogEntry, Page
 
 from livinglab.campaigns.models import Campaign, Participant
@@ -32,14 +33,25 @@ def test_load_demo_twice_gives_the_same_data(settings):
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
     assert first["campaigns"] >= 3 and first["responses"] > 1000
+    statuses = set()
     for campaign in Campaign.objects.filter(protocols__isnull=False).distinct():
+        statuses.add(campaign.status)
         assert campaign.runs.filter(status=EvaluationRun.Status.SUCCEEDED).exists(), campaign.slug
+        published = campaign.runs.filter(published_at__isnull=False).exists()
+        if campaign.status == Campaign.Status.RUNNING:
+            # Still collecting answers: an interim run, nothing published, the questionnaire open.
+            assert not published, campaign.slug
+            wave = campaign.waves.order_by("order").first()
+            answer = Client().get(f"/questionnaire/{campaign.slug}/{wave.code}/")
+            assert answer.status_code == 200, campaign.slug
+            continue
         # Published by the demo manager through the publishing service, hence audited.
-        assert campaign.runs.filter(published_at__isnull=False).exists(), campaign.slug
+        assert published, campaign.slug
         entry = ModelLogEntry.objects.filter(
             action="livinglab.publish_results", object_id=str(campaign.pk)
         ).get()
         assert entry.user.username == MANAGER_USERNAME
+    assert {Campaign.Status.RUNNING, Campaign.Status.EVALUATION} <= statuses
     designs = set(Protocol.objects.values_list("design", flat=True))
     assert designs == {"pre_post", "controlled_pre_post", "repeated"}
     locked = Protocol.objects.filter(campaign__slug="bouge-ta-recre").get()
