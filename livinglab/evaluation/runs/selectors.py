@@ -6,10 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from livinglab.campaigns.models import Campaign
+from livinglab.evaluation.runs.findings import summary_sentences
 from livinglab.evaluation.runs.models import EvaluationRun
 
 PUBLIC_RESULT_KEYS = (
@@ -72,52 +71,6 @@ def published_results_for(campaign: Campaign) -> dict[str, Any] | None:
     }
 
 
-def _decimal(value: float) -> str:
-    return number_format(round(value, 2), decimal_pos=2)
-
-
 def plain_summary(document: dict[str, Any]) -> str:
-    """One French sentence per whole-sample primary result, primary outcome first."""
-    outcomes = {outcome["indicator"]: outcome for outcome in document.get("outcomes", [])}
-    rows = [
-        row
-        for row in document["results"]
-        if row["subgroup"] == "all" and row["analysis"] == "primary"
-    ]
-    rows.sort(key=lambda row: not outcomes.get(row["indicator"], {}).get("primary", False))
-    alpha = document.get("alpha", 0.05)
-    sentences = []
-    for row in rows:
-        if row["suppressed"] or row["estimate"] is None:
-            sentences.append(
-                _("« %(label)s » : effectif trop faible pour publier un résultat.")
-                % {"label": row["label"]}
-            )
-            continue
-        outcome = outcomes.get(row["indicator"], {})
-        rose = row["estimate"] > 0
-        better = rose == outcome.get("higher_is_better", True)
-        p = row["p_adjusted"] if row["p_adjusted"] is not None else row["p_value"]
-        significant = p is not None and p < alpha
-        direction = _("a augmenté") if rose else _("a diminué")
-        verdict = (
-            (_("une amélioration") if better else _("une dégradation"))
-            if significant
-            else _("une différence qui peut être due au hasard")
-        )
-        sentences.append(
-            _(
-                "« %(label)s » %(direction)s de %(estimate)s (IC à 95 %% : %(low)s à %(high)s) "
-                "sur %(n)s participants : %(verdict)s."
-            )
-            % {
-                "label": row["label"],
-                "direction": direction,
-                "estimate": _decimal(abs(row["estimate"])),
-                "low": _decimal(row["ci_low"]) if row["ci_low"] is not None else "—",
-                "high": _decimal(row["ci_high"]) if row["ci_high"] is not None else "—",
-                "n": row["n"],
-                "verdict": verdict,
-            }
-        )
-    return " ".join(sentences)
+    """The plain-language summary as one paragraph."""
+    return " ".join(summary_sentences(document))

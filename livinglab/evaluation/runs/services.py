@@ -159,6 +159,10 @@ def _compute(run: EvaluationRun) -> dict[str, Any]:
         "correction": plan.correction,
         "min_cell_size": plan.min_cell_size,
         "waves": plan.wave_codes,
+        "wave_labels": {
+            wave.code: wave.label or wave.code
+            for wave in campaign.waves.filter(code__in=plan.wave_codes)
+        },
         "outcomes": [
             {
                 "indicator": outcome.indicator,
