@@ -6,7 +6,7 @@ sizes carry the same sign.
 """
 
 from .controlled import Coefficient, ancova, did_logit, did_ols, logit_cluster, ols_cluster
-from .descriptives import descriptives
+from .descriptives import descriptives, standardised_difference
 from .multiplicity import adjust_pvalues
 from .paired import mcnemar, paired_t
 from .repeated import fit_random_intercepts, mixed_model, variance_components
@@ -33,6 +33,7 @@ __all__ = [
     "sample_size",
     "suppress_cells",
     "suppress_result",
+    "standardised_difference",
     "t_test_power",
     "variance_components",
     "wilcoxon_signed_rank",

@@ -220,19 +220,11 @@ def logit_cluster(
     The sandwich is scaled by G/(G−1) only, the default of R ``sandwich::vcovCL`` for glm
     objects and of Stata's ``logit, vce(cluster)``.
     """
-    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
-    groups = pd.factorize(labels(cluster))[0]
-    n_clusters = int(groups.max()) + 1
-    fit = sm.GLM(as_float(y), design, family=sm.families.Binomial()).fit(
-        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
-    )
-    variances = np.clip(np.diag(fit.cov_params()), 0, None)  # rounding can dip below 0
-    standard_errors = np.sqrt(variances * n_clusters / (n_clusters - 1))
+    params, covariance = _logit_fit(y=y, regressors=regressors, cluster=cluster)
+    standard_errors = np.sqrt(np.clip(np.diag(covariance), 0, None))  # rounding can dip below 0
     critical = stats.norm.ppf(1 - alpha / 2)
     result = {}
-    for name, estimate, standard_error in zip(
-        fit.params.index, fit.params, standard_errors, strict=True
-    ):
+    for name, estimate, standard_error in zip(params.index, params, standard_errors, strict=True):
         z_value = estimate / standard_error
         result[name] = Coefficient(
             estimate=float(estimate),
@@ -243,6 +235,47 @@ def logit_cluster(
             ci_high=float(estimate + critical * standard_error),
         )
     return result
+
+
+def _logit_fit(
+    *, y: ArrayLike, regressors: Mapping[str, ArrayLike], cluster: ArrayLike
+) -> tuple[pd.Series, np.ndarray]:
+    """Logit coefficients and their cluster-robust covariance scaled by G/(G−1)."""
+    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
+    groups = pd.factorize(labels(cluster))[0]
+    n_clusters = int(groups.max()) + 1
+    fit = sm.GLM(as_float(y), design, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
+    )
+    return fit.params, np.asarray(fit.cov_params()) * n_clusters / (n_clusters - 1)
+
+
+# The four cells of y ~ group * wave as design rows (const, group, wave, group × wave) and
+# their sign in the difference-in-differences (intervention change − comparison change).
+_DID_CELLS = ((1.0, (1, 1, 1, 1)), (-1.0, (1, 1, 0, 0)), (-1.0, (1, 0, 1, 0)), (1.0, (1, 0, 0, 0)))
+
+
+def risk_difference_did(
+    params: ArrayLike, covariance: ArrayLike, alpha: float = 0.05
+) -> tuple[float, float, float, float]:
+    """Difference-in-differences of predicted probabilities of ``y ~ group * wave`` (logit).
+
+    The average marginal effect of the interaction on the probability scale: the model has
+    no other covariate, so every participant of a cell has the cell's predicted probability
+    and the average over the sample is (p₁₁ − p₁₀) − (p₀₁ − p₀₀). Its standard error is the
+    delta method, gradient Σ ± p(1 − p)·x over the cells (Greene, Econometric Analysis,
+    §17.3; Stata ``margins, dydx()`` with ``contrast``). Returns estimate, SE, CI low, high.
+    """
+    beta = as_float(params)
+    estimate, gradient = 0.0, np.zeros(beta.size)
+    for sign, row in _DID_CELLS:
+        x = np.array(row, dtype=float)
+        probability = 1 / (1 + math.exp(-float(x @ beta)))
+        estimate += sign * probability
+        gradient += sign * probability * (1 - probability) * x
+    standard_error = math.sqrt(max(float(gradient @ np.asarray(covariance) @ gradient), 0.0))
+    margin = stats.norm.ppf(1 - alpha / 2) * standard_error
+    return estimate, standard_error, estimate - margin, estimate + margin
 
 
 def did_logit(
@@ -256,24 +289,26 @@ def did_logit(
     """DiD for a 0/1 outcome: logit ``y ~ group * wave`` with cluster-robust SEs.
 
     Equivalent to GEE with an independence working correlation (robust SEs) times G/(G−1).
-    The estimate is the interaction on the log-odds scale (Wald z test); the effect size is
-    its exponential, the ratio of the intervention and comparison odds ratios.
+    The estimate is the interaction on the log-odds scale (Wald z test); the effect size (and
+    ``odds_ratio``) is its exponential, the ratio of the intervention and comparison odds
+    ratios; ``risk_difference`` is the same contrast in probabilities (percentage points / 100,
+    ``risk_difference_did``).
     """
     frame = _long_frame(y, group, wave, cluster)
     if not frame["y"].isin([0.0, 1.0]).all():
         raise ValueError("did_logit needs a 0/1 outcome")
     if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
         return empty_result("did_logit", len(frame), "a group × wave cell is empty or one cluster")
+    regressors = {
+        "group": frame["group"],
+        "wave": frame["wave"],
+        "group_x_wave": frame["group"] * frame["wave"],
+    }
     effect = logit_cluster(
-        y=frame["y"],
-        regressors={
-            "group": frame["group"],
-            "wave": frame["wave"],
-            "group_x_wave": frame["group"] * frame["wave"],
-        },
-        cluster=frame["cluster"],
-        alpha=alpha,
+        y=frame["y"], regressors=regressors, cluster=frame["cluster"], alpha=alpha
     )["group_x_wave"]
+    params, covariance = _logit_fit(y=frame["y"], regressors=regressors, cluster=frame["cluster"])
+    risk, risk_se, risk_low, risk_high = risk_difference_did(params, covariance, alpha)
     proportions = frame.groupby(["group", "wave"])["y"].mean()
     return TestResult(
         method="did_logit",
@@ -288,8 +323,15 @@ def did_logit(
         effect_size_name="odds_ratio",
         effect_size_ci_low=math.exp(effect.ci_low),
         effect_size_ci_high=math.exp(effect.ci_high),
+        risk_difference=risk,
+        risk_difference_ci_low=risk_low,
+        risk_difference_ci_high=risk_high,
+        odds_ratio=math.exp(effect.estimate),
+        odds_ratio_ci_low=math.exp(effect.ci_low),
+        odds_ratio_ci_high=math.exp(effect.ci_high),
         extra={
             "standard_error": effect.standard_error,
+            "risk_difference_standard_error": risk_se,
             "n_clusters": int(frame["cluster"].nunique()),
             "cell_proportions": {
                 f"group{int(g)}_wave{int(w)}": float(p) for (g, w), p in proportions.items()
