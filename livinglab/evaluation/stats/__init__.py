@@ -5,7 +5,16 @@ Sign convention: estimate = follow-up − baseline, and for controlled designs
 sizes carry the same sign.
 """
 
-from .controlled import Coefficient, ancova, did_logit, did_ols, logit_cluster, ols_cluster
+from .controlled import (
+    Coefficient,
+    ancova,
+    cr2_contrast,
+    did_logit,
+    did_ols,
+    logit_cluster,
+    ols_cluster,
+    risk_difference_did,
+)
 from .descriptives import descriptives, standardised_difference
 from .multiplicity import adjust_pvalues
 from .paired import mcnemar, paired_t
@@ -21,6 +30,7 @@ __all__ = [
     "adjust_pvalues",
     "ancova",
     "check_min_cell_size",
+    "cr2_contrast",
     "descriptives",
     "did_logit",
     "did_ols",
@@ -30,6 +40,7 @@ __all__ = [
     "mixed_model",
     "ols_cluster",
     "paired_t",
+    "risk_difference_did",
     "sample_size",
     "suppress_cells",
     "suppress_result",

@@ -167,8 +167,12 @@ def ancova(
 ) -> TestResult:
     """ANCOVA ``followup ~ baseline + group`` on complete pairs; estimate = group coefficient.
 
-    Classical OLS SEs, or cluster-robust (as in ``ols_cluster``) when ``cluster`` is given.
-    The effect size divides by the pooled within-group baseline SD, like the DiD.
+    One row per participant: classical OLS, t with the residual N − 3 degrees of freedom (R's
+    ``summary(lm())``). When ``cluster`` groups several participants (sites), the standard
+    error is the CR2 ("bias-reduced linearisation") cluster-robust one with Bell–McCaffrey
+    degrees of freedom (``cr2_contrast``); clusters of one participant each change nothing,
+    so they fall back to the classical fit. The effect size divides by the pooled
+    within-group baseline SD, like the DiD.
     """
     columns = {"baseline": as_float(baseline), "followup": as_float(followup)}
     columns["group"] = as_float(group)
@@ -179,33 +183,81 @@ def ancova(
     if frame["group"].nunique() < 2 or len(frame) < 4:
         return empty_result("ancova", len(frame), "needs both groups and at least 4 pairs")
     design = sm.add_constant(frame[["baseline", "group"]])
-    if cluster is None:
-        fit = sm.OLS(frame["followup"], design).fit()
+    fit = sm.OLS(frame["followup"], design).fit()
+    n_clusters = int(frame["cluster"].nunique())
+    estimate = float(fit.params["group"])
+    if n_clusters == len(frame):
+        standard_error, df, variance = float(fit.bse["group"]), float(fit.df_resid), "classical"
     else:
-        groups = pd.factorize(frame["cluster"])[0]
-        fit = sm.OLS(frame["followup"], design).fit(
-            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        contrast = (design.columns == "group").astype(float)
+        variance_cr2, df = cr2_contrast(
+            design=design.to_numpy(),
+            residuals=fit.resid.to_numpy(),
+            cluster=frame["cluster"].to_numpy(),
+            contrast=contrast,
         )
-    effect = _coefficients(fit, alpha)["group"]
+        standard_error, variance = math.sqrt(variance_cr2), "CR2"
+    statistic = estimate / standard_error
+    margin = stats.t.ppf(1 - alpha / 2, df) * standard_error
     sizes = frame.groupby("group")["baseline"].agg(["count", "var"])
     sd = math.sqrt(float(((sizes["count"] - 1) * sizes["var"]).sum() / (len(frame) - 2)))
     scale = sd if sd > 0 else math.nan
-    df = float(getattr(fit, "df_resid_inference", None) or fit.df_resid)
     return TestResult(
         method="ancova",
         n=len(frame),
-        estimate=effect.estimate,
-        ci_low=effect.ci_low,
-        ci_high=effect.ci_high,
-        statistic=effect.statistic,
+        estimate=estimate,
+        ci_low=estimate - margin,
+        ci_high=estimate + margin,
+        statistic=statistic,
         df=df,
-        p_value=effect.p_value,
-        effect_size=effect.estimate / scale,
+        p_value=float(2 * stats.t.sf(abs(statistic), df)),
+        effect_size=estimate / scale,
         effect_size_name="standardised_ancova_difference",
-        effect_size_ci_low=effect.ci_low / scale,
-        effect_size_ci_high=effect.ci_high / scale,
-        extra={"standard_error": effect.standard_error, "baseline_sd": sd},
+        effect_size_ci_low=(estimate - margin) / scale,
+        effect_size_ci_high=(estimate + margin) / scale,
+        extra={
+            "standard_error": standard_error,
+            "baseline_sd": sd,
+            "variance": variance,
+            "n_clusters": n_clusters,
+        },
     )
+
+
+def cr2_contrast(
+    *, design: np.ndarray, residuals: np.ndarray, cluster: ArrayLike, contrast: np.ndarray
+) -> tuple[float, float]:
+    """CR2 cluster-robust variance of c'β and its Bell–McCaffrey degrees of freedom.
+
+    Bell & McCaffrey (2002), Survey Methodology 28:169–181; Imbens & Kolesár (2016), Review of
+    Economics and Statistics 98:701–712; Pustejovsky & Tipton (2018), JBES 36:672–683
+    (R clubSandwich ``vcovCR(type = "CR2")`` with ``coef_test(test = "Satterthwaite")``), under
+    the working model of independent, equal-variance errors: residuals of cluster g are
+    adjusted by A_g = (I − H_gg)^(−1/2), and the df are (Σλ)²/Σλ² for the eigenvalues λ of
+    G'G, with G's column g = (I − H)_{·g} A_g X_g (X'X)⁻¹ c.
+    """
+    bread = np.linalg.inv(design.T @ design)
+    direction = bread @ contrast
+    codes = pd.factorize(labels(cluster))[0]
+    meat_terms, columns = [], []
+    for code in range(int(codes.max()) + 1):
+        rows = np.flatnonzero(codes == code)
+        block = design[rows]
+        leverage = block @ bread @ block.T
+        values, vectors = np.linalg.eigh(np.eye(len(rows)) - leverage)
+        if values.min() <= 1e-12:
+            raise ArithmeticError("a cluster is fitted exactly: CR2 is not defined")
+        adjust = vectors @ np.diag(values**-0.5) @ vectors.T
+        weights = adjust @ block @ direction  # A_g X_g (X'X)⁻¹ c
+        meat_terms.append(float(weights @ residuals[rows]))
+        column = -design @ (bread @ (block.T @ weights))
+        column[rows] += weights
+        columns.append(column)
+    variance = float(np.sum(np.square(meat_terms)))
+    gram = np.array(columns) @ np.array(columns).T
+    eigen = np.linalg.eigvalsh(gram)
+    df = float(eigen.sum() ** 2 / np.square(eigen).sum())
+    return variance, df
 
 
 def logit_cluster(
