@@ -18,7 +18,7 @@ from .controlled import (
 from .descriptives import descriptives, standardised_difference
 from .multiplicity import adjust_pvalues
 from .paired import mcnemar, paired_t
-from .repeated import fit_random_intercepts, mixed_model, variance_components
+from .repeated import fit_random_intercepts, mixed_model, satterthwaite, variance_components
 from .results import TestResult
 from .sample_size import sample_size, t_test_power
 from .signed_rank import wilcoxon_signed_rank
@@ -42,6 +42,7 @@ __all__ = [
     "paired_t",
     "risk_difference_did",
     "sample_size",
+    "satterthwaite",
     "suppress_cells",
     "suppress_result",
     "standardised_difference",
