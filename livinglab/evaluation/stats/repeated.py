@@ -148,52 +148,53 @@ def _parameter_name(fit: MixedLMResults, column: str) -> str:
 class _RandomIntercepts:
     """Marginal model y ~ N(Xβ, V(θ)) of a random-intercept LMM, for REML quantities in θ.
 
-    θ = (residual, subject[, site]) variances; V is block diagonal by site (or by subject
-    when there are no sites), each subject block σ²_e I + σ²_s J (closed form).
+    θ = (residual, subject[, site]) variances. Each subject block σ²_e I + σ²_s J has a closed
+    form inverse, (I − w J)/σ²_e with w = σ²_s/(σ²_e + n σ²_s); a site adds σ²_site 11' to
+    the blocks of its subjects, handled by Sherman–Morrison. Everything runs on per-subject
+    sums: O(N), whatever the size of a site.
     """
 
     def __init__(
         self, y: np.ndarray, fixed: np.ndarray, subject: np.ndarray, site: np.ndarray | None
     ):
         self.y, self.fixed = y, fixed
-        self.subject = pd.factorize(subject)[0]
-        self.site = pd.factorize(site)[0] if site is not None else None
-        self.sizes = np.bincount(self.subject).astype(float)
-        self.x_sums = np.array([np.bincount(self.subject, weights=col) for col in fixed.T]).T
-        self.y_sums = np.bincount(self.subject, weights=y)
-        if self.site is not None:
-            self.blocks = [np.flatnonzero(self.site == code) for code in range(self.site.max() + 1)]
+        codes = pd.factorize(subject)[0]
+        self.sizes = np.bincount(codes).astype(float)
+        self.x_sums = np.array([np.bincount(codes, weights=col) for col in fixed.T]).T
+        self.y_sums = np.bincount(codes, weights=y)
+        self.site_of_subject = None
+        if site is not None:
+            first_row = np.unique(codes, return_index=True)[1]
+            self.site_of_subject = pd.factorize(site[first_row])[0]
 
     def pieces(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
         """log|V|, X'V⁻¹X, X'V⁻¹y, y'V⁻¹y."""
         residual, subject = theta[0], theta[1]
-        if self.site is None:
-            # V_i⁻¹ = (I − w_i J)/σ²_e with w_i = σ²_s/(σ²_e + n_i σ²_s).
-            weight = subject / (residual + self.sizes * subject)
-            logdet = float(
-                np.sum(
-                    (self.sizes - 1) * np.log(residual) + np.log(residual + self.sizes * subject)
-                )
-            )
-            xx = self.fixed.T @ self.fixed - (self.x_sums.T * weight) @ self.x_sums
-            xy = self.fixed.T @ self.y - (self.x_sums.T * weight) @ self.y_sums
-            yy = float(self.y @ self.y - np.sum(weight * self.y_sums**2))
-            return logdet, xx / residual, xy / residual, yy / residual
-        logdet, xx, xy, yy = 0.0, 0.0, 0.0, 0.0
-        for rows in self.blocks:
-            members = self.subject[rows]
-            same_subject = (members[:, None] == members[None, :]).astype(float)
-            covariance = residual * np.eye(len(rows)) + subject * same_subject + theta[2]
-            sign, block_logdet = np.linalg.slogdet(covariance)
-            if sign <= 0:
-                raise ArithmeticError("covariance not positive definite")
-            inverse = np.linalg.inv(covariance)
-            x_block, y_block = self.fixed[rows], self.y[rows]
-            logdet += block_logdet
-            xx = xx + x_block.T @ inverse @ x_block
-            xy = xy + x_block.T @ inverse @ y_block
-            yy += float(y_block @ inverse @ y_block)
-        return logdet, np.asarray(xx), np.asarray(xy), yy
+        weight = subject / (residual + self.sizes * subject)
+        logdet = float(
+            np.sum((self.sizes - 1) * np.log(residual) + np.log(residual + self.sizes * subject))
+        )
+        xx = (self.fixed.T @ self.fixed - (self.x_sums.T * weight) @ self.x_sums) / residual
+        xy = (self.fixed.T @ self.y - (self.x_sums.T * weight) @ self.y_sums) / residual
+        yy = float(self.y @ self.y - np.sum(weight * self.y_sums**2)) / residual
+        if self.site_of_subject is None:
+            return logdet, xx, xy, yy
+        # D⁻¹1 restricted to a subject sums to n(1 − w n)/σ²_e; a'D⁻¹1 = Σ a₊(1 − w n)/σ²_e.
+        shrink = (1 - weight * self.sizes) / residual
+        site_count = int(self.site_of_subject.max()) + 1
+
+        def by_site(values: np.ndarray) -> np.ndarray:
+            return np.bincount(self.site_of_subject, weights=values, minlength=site_count)
+
+        ones = by_site(self.sizes * shrink)  # 1'D⁻¹1 per site
+        x_site = np.array([by_site(column * shrink) for column in self.x_sums.T]).T
+        y_site = by_site(self.y_sums * shrink)
+        factor = theta[2] / (1 + theta[2] * ones)
+        logdet += float(np.sum(np.log1p(theta[2] * ones)))
+        xx = xx - (x_site.T * factor) @ x_site
+        xy = xy - (x_site.T * factor) @ y_site
+        yy -= float(np.sum(factor * y_site**2))
+        return logdet, xx, xy, yy
 
     def reml(self, theta: np.ndarray) -> float:
         """REML log-likelihood (without constants)."""
