@@ -201,3 +201,26 @@ def test_closed_form_marginal_model_equals_dense_matrices(with_sites):
     assert xx == pytest.approx(fixed.T @ inverse @ fixed, rel=1e-10)
     assert xy == pytest.approx(fixed.T @ inverse @ y, rel=1e-10)
     assert yy == pytest.approx(y @ inverse @ y, rel=1e-10)
+
+
+def test_a_site_variance_at_zero_is_left_out_of_the_df(sleepstudy):
+    # Site variance estimated at 0: the df are those of the subject-only model, here the
+    # between-within (18 − 1)(10 − 1) = 153, not the residual 180 − 10 = 170.
+    fixed = pd.get_dummies(sleepstudy["Days"], dtype=float).to_numpy().copy()
+    fixed[:, 0] = 1.0
+    site = sleepstudy["Subject"] % 3
+    fit = fit_random_intercepts(
+        y=sleepstudy["Reaction"],
+        fixed=pd.DataFrame(fixed),
+        subject=sleepstudy["Subject"],
+    )
+    variances = {**variance_components(fit), "site": 0.0}
+    (result,) = satterthwaite(
+        y=sleepstudy["Reaction"],
+        fixed=fixed,
+        subject=sleepstudy["Subject"],
+        site=site,
+        variances=variances,
+        contrasts=[np.eye(10)[3]],
+    )
+    assert result[1] == pytest.approx(153, abs=0.01) and result[2] == "satterthwaite"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -208,6 +208,28 @@ class _RandomIntercepts:
         return float(contrast @ np.linalg.solve(xx, contrast))
 
 
+def _hessian(
+    function: Callable[[np.ndarray], float],
+    theta: np.ndarray,
+    free: list[int],
+    steps: np.ndarray,
+) -> np.ndarray:
+    """Central finite-difference Hessian of ``function`` in the ``free`` coordinates."""
+    unit = np.eye(theta.size)
+    hessian = np.empty((len(free), len(free)))
+    for a, i in enumerate(free):
+        for b, j in enumerate(free[a:], start=a):
+            shift_i, shift_j = unit[i] * steps[i], unit[j] * steps[j]
+            value = (
+                function(theta + shift_i + shift_j)
+                - function(theta + shift_i - shift_j)
+                - function(theta - shift_i + shift_j)
+                + function(theta - shift_i - shift_j)
+            ) / (4 * steps[i] * steps[j])
+            hessian[a, b] = hessian[b, a] = value
+    return hessian
+
+
 def satterthwaite(
     *,
     y: ArrayLike,
@@ -223,9 +245,10 @@ def satterthwaite(
     df = 2·Var(c'β̂)² / (g' A g), g the gradient of Var(c'β̂) = c'(X'V(θ)⁻¹X)⁻¹c in the
     variance parameters θ and A their asymptotic covariance, the inverse of the observed REML
     information (the numerical Hessian, as lmerTest does: Kuznetsova, Brockhoff & Christensen
-    2017, J Stat Softw 82(13)). Derivatives are central finite differences. At a boundary
-    fit (a variance component estimated at 0) the information is singular: the df are then
-    the residual N − p of the model that remains (an ordinary regression), stated as such.
+    2017, J Stat Softw 82(13)). Derivatives are central finite differences. A variance
+    component estimated at 0 (boundary fit) stays fixed at 0: the df are those of the model
+    without it. When only the residual variance is left, the model is an ordinary regression
+    and the df are its residual N − p ("residual").
     """
     model = _RandomIntercepts(
         as_float(y),
@@ -236,27 +259,19 @@ def satterthwaite(
     names = ["residual", "subject"] + (["site"] if site is not None else [])
     theta = np.array([variances[name] for name in names], dtype=float)
     residual_df = float(len(model.y) - np.linalg.matrix_rank(model.fixed))
-    boundary = bool((theta[1:] <= 1e-8 * theta.sum()).any())
+    # Free parameters: the residual and every component away from the boundary.
+    free = [0] + [i for i in range(1, theta.size) if theta[i] > 1e-8 * theta.sum()]
+    steps = 1e-4 * theta
+    unit = np.eye(theta.size)
     covariance = None
-    if not boundary:
-        steps = 1e-4 * theta
-        hessian = np.empty((theta.size, theta.size))
-        for i in range(theta.size):
-            for j in range(i, theta.size):
-                shift_i, shift_j = (
-                    np.eye(theta.size)[i] * steps[i],
-                    np.eye(theta.size)[j] * steps[j],
-                )
-                value = (
-                    model.reml(theta + shift_i + shift_j)
-                    - model.reml(theta + shift_i - shift_j)
-                    - model.reml(theta - shift_i + shift_j)
-                    + model.reml(theta - shift_i - shift_j)
-                ) / (4 * steps[i] * steps[j])
-                hessian[i, j] = hessian[j, i] = value
-        information = -hessian
+    while covariance is None and len(free) > 1:
+        information = -_hessian(model.reml, theta, free, steps)
         if np.all(np.linalg.eigvalsh(information) > 0):
             covariance = np.linalg.inv(information)
+        else:
+            # Next to the boundary but not on it: the REML surface is not concave there.
+            # Fix the smallest component at its estimate, as if it sat on the boundary.
+            free.remove(min(free[1:], key=lambda i: theta[i]))
     results = []
     for contrast in contrasts:
         c = np.asarray(contrast, dtype=float)
@@ -264,15 +279,14 @@ def satterthwaite(
         if covariance is None:
             results.append((math.sqrt(variance), residual_df, "residual"))
             continue
-        steps = 1e-4 * theta
         gradient = np.array(
             [
                 (
-                    model.contrast_variance(theta + np.eye(theta.size)[i] * steps[i], c)
-                    - model.contrast_variance(theta - np.eye(theta.size)[i] * steps[i], c)
+                    model.contrast_variance(theta + unit[i] * steps[i], c)
+                    - model.contrast_variance(theta - unit[i] * steps[i], c)
                 )
                 / (2 * steps[i])
-                for i in range(theta.size)
+                for i in free
             ]
         )
         spread = float(gradient @ covariance @ gradient)
