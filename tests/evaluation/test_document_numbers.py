@@ -197,6 +197,9 @@ def test_a_suppressed_outcome_keeps_its_place_in_the_family():
     (mood,) = whole_sample(document, "mood")
     (hidden,) = whole_sample(document, "rare")
     assert hidden["suppressed"] and hidden["p_adjusted"] is None
+    assert hidden["suppressed_reason"] == "small" and hidden["participants"] == {
+        "intervention": None
+    }
     # Holm (1979) with m = 3: the hidden outcome counts (as the largest p-value).
     p_values = sorted([sleep["p_value"], mood["p_value"]])
     first = min(3 * p_values[0], 1)
