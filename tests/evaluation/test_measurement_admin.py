@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from livinglab.campaigns.models import Membership, Organisation, Participant
+from livinglab.evaluation.measurement.protocols import protocol_hash
 from livinglab.evaluation.models import Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -66,7 +67,10 @@ def test_pages_answer_by_role(client, campaign, users, role, page, write):
     client.force_login(users[role])
     assert outcome(client.get(f"/admin/measurement/{campaign.pk}/")) == page
     assert outcome(client.get(f"/admin/measurement/{campaign.pk}/import/")) == write
-    locked = client.post(f"/admin/measurement/{campaign.pk}/lock/")
+    protocol = campaign.protocols.get()
+    lock_url = f"/admin/protocols/{campaign.pk}/{protocol.pk}/lock/"
+    assert outcome(client.get(lock_url)) == write
+    locked = client.post(lock_url, {"hash": protocol_hash(protocol)})
     assert outcome(locked) == write
     assert campaign.protocols.get().is_locked is (write == "ok")
 
@@ -106,13 +110,29 @@ def test_upload_with_a_bad_row_shows_row_column_reason_and_writes_nothing(client
     assert "1 fichier refusé" in quality and "n&#x27;est pas un nombre : 1" in quality
 
 
-def test_manager_locks_the_protocol(client, campaign, users):
+def test_manager_locks_the_protocol_after_a_confirmation(client, campaign, users):
     client.force_login(users["manager"])
-    client.post(f"/admin/measurement/{campaign.pk}/lock/")
     protocol = campaign.protocols.get()
+    page = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
+    lock_url = f"/admin/protocols/{campaign.pk}/{protocol.pk}/lock/"
+    assert lock_url in page and '<form method="post" action="' + lock_url not in page
+    client.post(lock_url, {"hash": protocol_hash(protocol)})
+    protocol.refresh_from_db()
     assert protocol.is_locked
     page = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
-    assert protocol.lock_hash in page
+    assert protocol.lock_hash in page and lock_url not in page
+
+
+def test_measurement_pages_have_titles(client, campaign, users):
+    client.force_login(users["manager"])
+    for url in (
+        f"/admin/measurement/{campaign.pk}/",
+        f"/admin/measurement/{campaign.pk}/import/",
+        "/admin/measurement/",
+        f"/admin/measurement/{campaign.pk}/questionnaire-tool/",
+    ):
+        title = client.get(url).content.decode().split("<title>")[1].split("</title>")[0]
+        assert not title.strip().startswith("-"), url
 
 
 def test_quality_page_counts_completeness_and_pairs(client, campaign, users):

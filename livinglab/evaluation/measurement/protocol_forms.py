@@ -55,7 +55,9 @@ class ProtocolForm(forms.Form):
         label=_("Raison de la nouvelle version"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("La version précédente est verrouillée : l'écart est publié avec les résultats."),
+        help_text=_(
+            "La version précédente est verrouillée : l'écart est publié avec les résultats."
+        ),
     )
 
     def __init__(self, *args, deviation_required: bool = False, **kwargs):

@@ -28,13 +28,9 @@ from livinglab.evaluation.measurement.protocols import (
     protocol_import,
     protocol_lock,
 )
+from livinglab.evaluation.measurement.views import titled
 
 FORM_FIELDS = ("design", "alpha", "correction", "min_cell_size", "subgroups")
-
-
-def _titled(title, icon: str = "clipboard-list") -> dict:
-    """Admin page header and browser title (``header_title`` is the <title>)."""
-    return {"page_title": title, "header_title": title, "header_icon": icon}
 
 
 def protocol_build(request, campaign_id: int):
@@ -68,7 +64,9 @@ def protocol_build(request, campaign_id: int):
                 form.add_error(None, str(error))
         else:
             if protocol == current and locked:
-                messages.info(request, _("Aucun changement : la version verrouillée reste en vigueur."))
+                messages.info(
+                    request, _("Aucun changement : la version verrouillée reste en vigueur.")
+                )
             else:
                 messages.success(
                     request,
@@ -78,7 +76,7 @@ def protocol_build(request, campaign_id: int):
             return redirect("evaluation_protocols:build", campaign.pk)
     next_version = (current.version + 1) if locked else (current.version if current else 1)
     context = {
-        **_titled(_("Protocole d'évaluation — %(title)s") % {"title": campaign.title}),
+        **titled(_("Protocole d'évaluation — %(title)s") % {"title": campaign.title}, "form"),
         "campaign": campaign,
         "current": current,
         "locked": locked,
@@ -107,7 +105,7 @@ def indicator_create(request, campaign_id: int):
         )
         return redirect("evaluation_protocols:build", campaign.pk)
     context = {
-        **_titled(_("Nouvel indicateur — %(title)s") % {"title": campaign.title}, "list-ul"),
+        **titled(_("Nouvel indicateur — %(title)s") % {"title": campaign.title}, "list-ul"),
         "campaign": campaign,
         "form": form,
         "back_url": reverse("evaluation_protocols:build", args=[campaign.pk]),
@@ -123,7 +121,8 @@ def protocol_lock_confirm(request, campaign_id: int, protocol_id: int):
     if request.method == "POST" and not protocol.is_locked:
         if request.POST.get("hash") != fingerprint:
             messages.error(
-                request, _("Le protocole a changé depuis l'affichage : relisez-le avant de verrouiller.")
+                request,
+                _("Le protocole a changé depuis l'affichage : relisez-le avant de verrouiller."),
             )
         else:
             protocol_lock(protocol=protocol, user=request.user)
@@ -139,7 +138,7 @@ def protocol_lock_confirm(request, campaign_id: int, protocol_id: int):
     waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
     subgroups = dict(SubgroupDimension.choices)
     context = {
-        **_titled(
+        **titled(
             _("Verrouiller le protocole (version %(version)d) — %(title)s")
             % {"version": protocol.version, "title": campaign.title},
             "lock",

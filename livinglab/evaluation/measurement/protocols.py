@@ -71,9 +71,7 @@ def protocol_definition(protocol: Protocol) -> dict:
             ]
             for code in protocol.wave_codes
         },
-        "wave_labels": {
-            code: waves[code].label for code in protocol.wave_codes if code in waves
-        },
+        "wave_labels": {code: waves[code].label for code in protocol.wave_codes if code in waves},
         "outcomes": [_outcome_entry(outcome) for outcome in outcomes],
         # How each indicator is read and bounded: another database recreates it from this.
         "indicators": {

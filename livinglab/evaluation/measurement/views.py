@@ -34,11 +34,7 @@ from livinglab.evaluation.measurement.models import (
     QuestionnaireSettings,
     Wave,
 )
-from livinglab.evaluation.measurement.protocols import (
-    current_protocol,
-    protocol_hash,
-    protocol_lock,
-)
+from livinglab.evaluation.measurement.protocols import current_protocol, protocol_hash
 from livinglab.evaluation.measurement.quality import campaign_quality
 from livinglab.evaluation.measurement.questionnaires import (
     invitation_path,
@@ -54,12 +50,17 @@ from livinglab.evaluation.measurement.reconciliation import (
 PARKED = ParkedUploads("livinglab_pending_response_imports")
 
 
+def titled(title, icon: str = "table") -> dict:
+    """An admin page's header and browser title (``header_title`` fills the <title>)."""
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
 def campaign_index(request):
     campaigns = permissions.campaigns_visible_to(request.user).order_by("title")
     return TemplateResponse(
         request,
         "evaluation/admin/index.html",
-        {"campaigns": campaigns, "page_title": _("Mesure et données"), "header_icon": "table"},
+        {"campaigns": campaigns, **titled(_("Mesure et données"))},
     )
 
 
@@ -76,8 +77,8 @@ def campaign_measurement(request, campaign_id: int):
         "quality": campaign_quality(campaign=campaign),
         "can_edit": can_edit,
         "upload_form": ResponsesUploadForm(),
-        "page_title": _("Mesure — %(title)s") % {"title": campaign.title},
-        "header_icon": "table",
+        **titled(_("Mesure — %(title)s") % {"title": campaign.title}),
+        "protocol_waves": _protocol_waves(campaign, protocol),
         # Without their keys: the keyed links and QR codes are for the campaign's managers.
         "questionnaire_links": [
             request.build_absolute_uri(reverse("questionnaire:answer", args=[campaign.slug, code]))
@@ -91,6 +92,14 @@ def campaign_measurement(request, campaign_id: int):
         context["invitations"] = _invitations(request, campaign, protocol)
         context["settings_form"] = QuestionnaireSettingsForm(instance=options)
     return TemplateResponse(request, "evaluation/admin/measurement.html", context)
+
+
+def _protocol_waves(campaign, protocol) -> list:
+    """The protocol's waves in order, as their labels (the code when a wave has none)."""
+    if protocol is None:
+        return []
+    waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
+    return [str(waves.get(code) or code) for code in protocol.wave_codes]
 
 
 def _invitations(request, campaign, protocol) -> list[dict]:
@@ -127,8 +136,7 @@ def responses_upload(request, campaign_id: int):
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
     context = {
         "campaign": campaign,
-        "page_title": _("Importer des réponses — %(title)s") % {"title": campaign.title},
-        "header_icon": "upload",
+        **titled(_("Importer des réponses — %(title)s") % {"title": campaign.title}, "upload"),
         "back_url": reverse("evaluation_admin:measurement", args=[campaign.pk]),
     }
     parked = PARKED.claim(request, request.POST["token"]) if "token" in request.POST else None
@@ -178,17 +186,6 @@ def responses_upload(request, campaign_id: int):
         return TemplateResponse(request, "evaluation/admin/upload.html",
                                 {**context, "report": report, "token": token})  # fmt: skip
     return TemplateResponse(request, "evaluation/admin/upload.html", {**context, "form": form})
-
-
-@require_POST
-def protocol_lock_view(request, campaign_id: int):
-    campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
-    protocol = current_protocol(campaign)
-    if protocol is not None:
-        protocol_lock(protocol=protocol, user=request.user)
-        messages.success(request, _("Protocole verrouillé (empreinte %(hash)s).")
-                         % {"hash": protocol.lock_hash[:12]})  # fmt: skip
-    return redirect("evaluation_admin:measurement", campaign.pk)
 
 
 @require_POST
