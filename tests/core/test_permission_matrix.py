@@ -195,6 +195,7 @@ MATRIX: dict[str, str] = {
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
     "evaluation_admin:upload": "LLNDDONO",
+    "evaluation_admin:upload_template": "LLNDDONO",
     "evaluation_admin:definition": "LLNDDONO",  # survey tools: questionnaire, mapping, draft
     "evaluation_admin:mapping": "LLNDDONO",
     "evaluation_admin:protocol_draft": "LLNDDONO",

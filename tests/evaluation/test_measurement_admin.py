@@ -150,3 +150,40 @@ def test_indicator_catalogue_is_readable_by_admin_users(client, users):
     client.force_login(users["member"])
     assert client.get("/admin/indicators/").status_code == 200
     assert client.get("/admin/indicators/new/").status_code == 302  # no permission → redirect
+
+
+def test_upload_page_lists_expected_columns_and_allowed_values(client, campaign, users):
+    client.force_login(users["manager"])
+    page = client.get(f"/admin/measurement/{campaign.pk}/import/")
+    body = page.content.decode()
+    expected = [column.name for column in page.context["columns"]]
+    assert expected == ["participant", "wave", "group", "site", "mvpa_minutes", "daily_smoking",
+                        "pss4_stress"]  # fmt: skip
+    allowed = {column.name: column.allowed for column in page.context["columns"]}
+    assert allowed["wave"] == "baseline, post"
+    assert allowed["mvpa_minutes"].startswith("nombre de 0 – 600 (min/jour)")
+    assert allowed["daily_smoking"].startswith("0 ou 1")
+    assert allowed["pss4_stress"].startswith("nombre entier de 0 – 16")
+    assert "Fichier générique (CSV/XLSX)" in body and "generic" not in body
+    one_wave = client.get(f"/admin/measurement/{campaign.pk}/import/?vague=post")
+    assert "wave" not in [column.name for column in one_wave.context["columns"]]
+    assert 'value="post" selected' in one_wave.content.decode()
+
+
+def test_the_csv_template_has_the_expected_header(client, campaign, users):
+    client.force_login(users["manager"])
+    template = client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv")
+    assert template["Content-Disposition"] == 'attachment; filename="modele-test-import.csv"'
+    header = template.content.decode("utf-8-sig").strip()
+    assert header == "participant,wave,group,site,mvpa_minutes,daily_smoking,pss4_stress"
+    one_wave = client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv?vague=post")
+    assert one_wave.content.decode("utf-8-sig").startswith("participant,group,site,")
+    client.force_login(users["evaluator"])
+    assert outcome(client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv")) == "denied"
+
+
+def test_an_unknown_wave_posted_by_hand_is_a_form_error(client, campaign, users):
+    client.force_login(users["manager"])
+    response = upload(client, campaign, DATA / "generic.csv", wave="vague-inconnue")
+    assert response.status_code == 200 and "wave" in response.context["form"].errors
+    assert Response.objects.count() == 0

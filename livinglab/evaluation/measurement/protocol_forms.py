@@ -4,11 +4,11 @@ formsets), and a new catalogue indicator. They produce the JSON definition that
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from livinglab.campaigns.models import Campaign
+from livinglab.evaluation.measurement.imports.guide import bounds_text
 from livinglab.evaluation.measurement.models import (
     Indicator,
     Protocol,
@@ -88,10 +88,8 @@ def indicator_choice_label(indicator: Indicator) -> str:
     details = [str(indicator.get_scale_display())]
     if indicator.unit:
         details.append(indicator.unit)
-    if indicator.min_value is not None and indicator.max_value is not None:
-        details.append(
-            f"{number_format(indicator.min_value)} – {number_format(indicator.max_value)}"
-        )
+    if bounds_text(indicator):
+        details.append(bounds_text(indicator))
     details.append(
         str(_("plus haut = mieux") if indicator.higher_is_better else _("plus bas = mieux"))
     )

@@ -9,7 +9,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +27,11 @@ from livinglab.evaluation.measurement.forms import (
     ResponsesUploadForm,
 )
 from livinglab.evaluation.measurement.imports import ImportFailed, Issue, responses_import
+from livinglab.evaluation.measurement.imports.guide import (
+    expected_columns,
+    format_labels,
+    template_csv,
+)
 from livinglab.evaluation.measurement.models import (
     CodeMatch,
     PendingSubmission,
@@ -134,10 +139,21 @@ def responses_upload(request, campaign_id: int):
     from livinglab.evaluation.measurement.imports import ADMIN_CREATE_HINT, read_zip_upload
 
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
+    protocol = current_protocol(campaign)
+    waves = _wave_choices(campaign, protocol)
+    chosen = request.GET.get("vague", "")
+    chosen = chosen if chosen in dict(waves) else ""
+    template_url = reverse("evaluation_admin:upload_template", args=[campaign.pk])
     context = {
         "campaign": campaign,
         **titled(_("Importer des réponses — %(title)s") % {"title": campaign.title}, "upload"),
         "back_url": reverse("evaluation_admin:measurement", args=[campaign.pk]),
+        "protocol": protocol,
+        "wave_choices": waves,
+        "chosen_wave": chosen,
+        "columns": expected_columns(campaign, protocol, chosen) if protocol else [],
+        "formats": format_labels(),
+        "template_url": template_url + (f"?vague={chosen}" if chosen else ""),
     }
     parked = PARKED.claim(request, request.POST["token"]) if "token" in request.POST else None
     if parked is not None:
@@ -160,7 +176,9 @@ def responses_upload(request, campaign_id: int):
         for line in report.summary_lines():  # rows skipped or flagged by the survey tool
             messages.info(request, line)
         return redirect(context["back_url"])
-    form = ResponsesUploadForm(request.POST or None, request.FILES or None)
+    form = ResponsesUploadForm(
+        request.POST or None, request.FILES or None, waves=waves, initial={"wave": chosen}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {
@@ -186,6 +204,28 @@ def responses_upload(request, campaign_id: int):
         return TemplateResponse(request, "evaluation/admin/upload.html",
                                 {**context, "report": report, "token": token})  # fmt: skip
     return TemplateResponse(request, "evaluation/admin/upload.html", {**context, "form": form})
+
+
+def _wave_choices(campaign, protocol) -> list[tuple[str, str]]:
+    if protocol is None:
+        return []
+    waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
+    return [(code, waves[code].label if code in waves else "") for code in protocol.wave_codes]
+
+
+def responses_template(request, campaign_id: int):
+    """The generic file's header for this protocol (and the wave chosen), to fill in."""
+    campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
+    protocol = current_protocol(campaign)
+    if protocol is None:
+        raise Http404
+    wave = request.GET.get("vague", "")
+    wave = wave if wave in protocol.wave_codes else ""
+    content = template_csv(expected_columns(campaign, protocol, wave))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    name = f"modele-{campaign.slug}" + (f"-{wave}" if wave else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @require_POST

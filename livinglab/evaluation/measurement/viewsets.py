@@ -22,6 +22,11 @@ class MeasurementViewSet(ViewSet):
             path("<int:campaign_id>/", views.campaign_measurement, name="measurement"),
             path("<int:campaign_id>/import/", views.responses_upload, name="upload"),
             path(
+                "<int:campaign_id>/import/modele.csv",
+                views.responses_template,
+                name="upload_template",
+            ),
+            path(
                 "<int:campaign_id>/questionnaire-tool/",
                 definition_views.definition_view,
                 name="definition",
