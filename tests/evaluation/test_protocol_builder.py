@@ -116,6 +116,7 @@ def test_manager_builds_waves_outcomes_then_confirms_the_lock(manager, world):
     body = page.content.decode()
     assert "Milieu" in body and "Tranche d&#x27;âge" in body  # subgroups, French labels
     assert 'name="waves-0-code" value="baseline"' in body  # a pre/post start, editable
+    assert "Continuer" not in body and "(sleep_hours) — Continue, h" in body  # scale, unit
 
     saved = manager.post(build_url(campaign), builder_post())
     assert saved.status_code == 302, saved.context and saved.context["form"].errors
