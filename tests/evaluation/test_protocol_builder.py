@@ -295,3 +295,14 @@ def test_a_missing_indicator_is_added_with_its_bounds(manager, world):
     outcomes = [*OUTCOMES, {"indicator": "sieste_minutes", "role": "secondary", "ORDER": "3"}]
     assert manager.post(build_url(campaign), builder_post(outcomes=outcomes)).status_code == 302
     assert campaign.protocols.get().outcomes.filter(indicator=sieste).exists()
+
+
+def test_the_measurement_page_names_waves_by_their_labels(manager, world):
+    campaign = world["campaign"]
+    manager.post(build_url(campaign), builder_post())
+    page = manager.get(reverse("evaluation_admin:measurement", args=[campaign.pk]))
+    body = page.content.decode()
+    assert "Avant le défi → Après le défi" in body
+    assert reverse("evaluation_protocols:build", args=[campaign.pk]) in body
+    (pairs, *_rest) = page.context["quality"]["pairs"]
+    assert pairs["labelled_pairs"] == [("Après le défi", 0)]
