@@ -2,6 +2,8 @@
 formsets), and a new catalogue indicator. They produce the JSON definition that
 `protocols.protocol_import` validates and saves — the same path as the JSON file."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -193,8 +195,8 @@ def builder_initial(definition: dict | None) -> dict:
             {
                 "code": code,
                 "label": labels.get(code, ""),
-                "opens_on": (windows.get(code) or [None, None])[0],
-                "closes_on": (windows.get(code) or [None, None])[1],
+                "opens_on": _date((windows.get(code) or [None, None])[0]),
+                "closes_on": _date((windows.get(code) or [None, None])[1]),
                 "ORDER": order,
             }
             for order, code in enumerate(definition["waves"])
@@ -210,6 +212,10 @@ def builder_initial(definition: dict | None) -> dict:
             for order, outcome in enumerate(definition["outcomes"])
         ],
     }
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 class IndicatorCreateForm(forms.ModelForm):
