@@ -123,6 +123,12 @@ def protocol_check(definition: dict) -> None:
 
     The one validation of a protocol: the JSON import and the admin builder both go through it.
     """
+    for key in ("wave_windows", "wave_labels", "indicators"):
+        if not isinstance(definition.get(key) or {}, dict):
+            raise ProtocolError(_("« %(key)s » doit associer un code à une valeur.") % {"key": key})
+    for key in ("waves", "outcomes", "subgroups"):
+        if not isinstance(definition.get(key) or [], list):
+            raise ProtocolError(_("« %(key)s » doit être une liste.") % {"key": key}, field=key)
     design = definition.get("design")
     if design not in Protocol.Design.values:
         raise ProtocolError(
