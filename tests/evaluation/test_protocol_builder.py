@@ -117,6 +117,10 @@ def test_manager_builds_waves_outcomes_then_confirms_the_lock(manager, world):
     assert "Milieu" in body and "Tranche d&#x27;âge" in body  # subgroups, French labels
     assert 'name="waves-0-code" value="baseline"' in body  # a pre/post start, editable
     assert "Continuer" not in body and "(sleep_hours) — Continue, h" in body  # scale, unit
+    # Wagtail's date picker on the wave windows (initialised without an inline script).
+    assert (
+        'data-livinglab-init="initDateChooser" data-livinglab-target="id_waves-0-opens_on"' in body
+    )
 
     saved = manager.post(build_url(campaign), builder_post())
     assert saved.status_code == 302, saved.context and saved.context["form"].errors
