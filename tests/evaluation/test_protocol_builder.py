@@ -296,6 +296,8 @@ def test_a_missing_indicator_is_added_with_its_bounds(manager, world):
     assert created.status_code == 302
     sieste = Indicator.objects.get(code="sieste_minutes")
     assert (sieste.min_value, sieste.max_value, sieste.higher_is_better) == (0, 240, False)
+    created_by = ModelLogEntry.objects.get(action="wagtail.create", object_id=str(sieste.pk))
+    assert created_by.user == world["users"]["manager"]
     outcomes = [*OUTCOMES, {"indicator": "sieste_minutes", "role": "secondary", "ORDER": "3"}]
     assert manager.post(build_url(campaign), builder_post(outcomes=outcomes)).status_code == 302
     assert campaign.protocols.get().outcomes.filter(indicator=sieste).exists()

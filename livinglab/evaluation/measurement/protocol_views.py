@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from livinglab.campaigns import permissions
+from livinglab.campaigns import audit, permissions
 from livinglab.evaluation.measurement.models import Protocol, SubgroupDimension
 from livinglab.evaluation.measurement.protocol_forms import (
     IndicatorCreateForm,
@@ -97,7 +97,9 @@ def indicator_create(request, campaign_id: int):
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
     form = IndicatorCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        indicator = form.save()
+        with transaction.atomic():
+            indicator = form.save()
+            audit.record(indicator, "wagtail.create", user=request.user)  # its history
         messages.success(
             request,
             _("Indicateur « %(label)s » ajouté au catalogue : choisissez-le parmi les critères.")
