@@ -312,3 +312,21 @@ def test_the_measurement_page_names_waves_by_their_labels(manager, world):
     assert reverse("evaluation_protocols:build", args=[campaign.pk]) in body
     (pairs, *_rest) = page.context["quality"]["pairs"]
     assert pairs["labelled_pairs"] == [("Après le défi", 0)]
+
+
+def test_the_builder_returns_where_it_was_called_from(manager, world):
+    campaign = world["campaign"]
+    dashboard = f"/admin/campaigns/campaign/inspect/{campaign.pk}/"
+    saved = manager.post(build_url(campaign), {**builder_post(), "next": dashboard})
+    assert saved["Location"].endswith("?next=%2Fadmin%2Fcampaigns%2Fcampaign%2Finspect%2F"
+                                      f"{campaign.pk}%2F")  # fmt: skip
+    protocol = campaign.protocols.get()
+    page = manager.get(saved["Location"]).content.decode()
+    assert f'name="next" value="{dashboard}"' in page
+    lock_url = reverse("evaluation_protocols:lock", args=[campaign.pk, protocol.pk])
+    locked = manager.post(lock_url, {"hash": protocol_hash(protocol), "next": dashboard})
+    assert locked["Location"] == dashboard
+    elsewhere = manager.post(
+        build_url(campaign), {**builder_post(deviation="x"), "next": "https://ailleurs.example/"}
+    )
+    assert elsewhere["Location"] == build_url(campaign)  # never off the site

@@ -106,10 +106,6 @@ def definition_hash(definition: dict) -> str:
     """SHA-256 of the canonical JSON of a definition (the campaign, wave labels and the
     indicators' descriptions — units, bounds, direction — do not count)."""
     content = {key: value for key, value in definition.items() if key not in UNHASHED_KEYS}
-    content["outcomes"] = [
-        {key: value for key, value in outcome.items() if key not in INDICATOR_KEYS}
-        for outcome in content.get("outcomes", [])
-    ]
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
