@@ -5,14 +5,25 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from livinglab.campaigns.models import Campaign, Participant, Theme
 
 
 class Scale(models.TextChoices):
-    CONTINUOUS = "continuous", _("Continue")
+    # With a context: Django's own catalogue translates a bare "Continue" as "Continuer".
+    CONTINUOUS = "continuous", pgettext_lazy("échelle de mesure", "Continue")
     ORDINAL = "ordinal", _("Ordinale")
     BINARY = "binary", _("Binaire (oui/non)")
+
+
+class SubgroupDimension(models.TextChoices):
+    """Participant characteristics a protocol may pre-specify for subgroup analyses."""
+
+    SETTING = "setting", _("Milieu")
+    SEX = "sex", _("Sexe")
+    AGE_BAND = "age_band", _("Tranche d'âge")
+    SITE_TYPE = "site_type", _("Type de lieu")
 
 
 class Indicator(models.Model):
@@ -141,6 +152,15 @@ class Outcome(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
     label = models.CharField(_("libellé"), max_length=200, blank=True)
     primary = models.BooleanField(_("critère principal"), default=False)
+    multiplicity_family = models.CharField(
+        _("famille pour les tests multiples"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Les p-valeurs sont corrigées au sein d'une même famille ; vide : la famille suit "
+            "le rôle (principal ou secondaire)."
+        ),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
