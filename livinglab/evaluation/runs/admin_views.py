@@ -2,6 +2,7 @@
 sample size planner. Routed by `viewsets.py`."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,8 @@ def run_publish(request, run_id: int):
     """Publishing is irreversible (the results become public, a public page is submitted to
     the editors): a confirmation page first; only its POST with `confirm` publishes."""
     run = run_for_evaluator(request.user, run_id)
+    if not permissions.can_export_rows(request.user, run.campaign):
+        raise PermissionDenied(_("Seuls les gestionnaires de la campagne publient les résultats."))
     if request.method == "POST" and request.POST.get("confirm"):
         try:
             services.evaluation_run_publish(run=run, user=request.user)
@@ -135,7 +138,6 @@ def run_publish(request, run_id: int):
         {
             "run": run,
             "campaign": run.campaign,
-            "can_publish": permissions.can_export_rows(request.user, run.campaign),
             "publish_blocker": services.publish_blocker(run.campaign),
             "page_title": _("Publier les résultats de l'évaluation n° %(id)d") % {"id": run.pk},
             "header_icon": "view",
