@@ -196,10 +196,13 @@ MATRIX: dict[str, str] = {
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
     "evaluation_admin:upload": "LLNDDONO",
+    "evaluation_admin:upload_template": "LLNDDONO",
     "evaluation_admin:definition": "LLNDDONO",  # survey tools: questionnaire, mapping, draft
     "evaluation_admin:mapping": "LLNDDONO",
     "evaluation_admin:protocol_draft": "LLNDDONO",
-    "evaluation_admin:lock": "LLNDDONO",
+    "evaluation_protocols:build": "LLNDDONO",  # protocol builder: the campaign's managers
+    "evaluation_protocols:indicator": "LLNDDONO",
+    "evaluation_protocols:lock": "LLNDDONO",  # the confirmation page (GET) and the lock (POST)
     "evaluation_admin:match": "LLNDDONO",
     "evaluation_admin:duplicate": "LLNDDONO",
     "evaluation_admin:questionnaire_settings": "LLNDDONO",
@@ -493,7 +496,6 @@ POSTED: set[str] = {
     "wagtailadmin_editing_sessions:release",
     "evaluation_runs_admin:start",
     "evaluation_runs_admin:publish",
-    "evaluation_admin:lock",
     "evaluation_admin:match",
     "evaluation_admin:duplicate",
     "evaluation_admin:questionnaire_settings",
@@ -741,6 +743,7 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "match_id": world["match"].pk,
         "wave_id": world["wave"].pk,
         "pending_id": world["pending"].pk,
+        "protocol_id": campaign.protocols.order_by("-version").first().pk,
         "wave_code": "baseline",
         "kind": "participants",
         "name": chart,

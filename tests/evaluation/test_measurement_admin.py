@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from livinglab.campaigns.models import Membership, Organisation, Participant
+from livinglab.evaluation.measurement.protocols import protocol_hash
 from livinglab.evaluation.models import Response
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -66,7 +67,10 @@ def test_pages_answer_by_role(client, campaign, users, role, page, write):
     client.force_login(users[role])
     assert outcome(client.get(f"/admin/measurement/{campaign.pk}/")) == page
     assert outcome(client.get(f"/admin/measurement/{campaign.pk}/import/")) == write
-    locked = client.post(f"/admin/measurement/{campaign.pk}/lock/")
+    protocol = campaign.protocols.get()
+    lock_url = f"/admin/protocols/{campaign.pk}/{protocol.pk}/lock/"
+    assert outcome(client.get(lock_url)) == write
+    locked = client.post(lock_url, {"hash": protocol_hash(protocol)})
     assert outcome(locked) == write
     assert campaign.protocols.get().is_locked is (write == "ok")
 
@@ -106,13 +110,29 @@ def test_upload_with_a_bad_row_shows_row_column_reason_and_writes_nothing(client
     assert "1 fichier refusé" in quality and "n&#x27;est pas un nombre : 1" in quality
 
 
-def test_manager_locks_the_protocol(client, campaign, users):
+def test_manager_locks_the_protocol_after_a_confirmation(client, campaign, users):
     client.force_login(users["manager"])
-    client.post(f"/admin/measurement/{campaign.pk}/lock/")
     protocol = campaign.protocols.get()
+    page = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
+    lock_url = f"/admin/protocols/{campaign.pk}/{protocol.pk}/lock/"
+    assert lock_url in page and '<form method="post" action="' + lock_url not in page
+    client.post(lock_url, {"hash": protocol_hash(protocol)})
+    protocol.refresh_from_db()
     assert protocol.is_locked
     page = client.get(f"/admin/measurement/{campaign.pk}/").content.decode()
-    assert protocol.lock_hash in page
+    assert protocol.lock_hash in page and lock_url not in page
+
+
+def test_measurement_pages_have_titles(client, campaign, users):
+    client.force_login(users["manager"])
+    for url in (
+        f"/admin/measurement/{campaign.pk}/",
+        f"/admin/measurement/{campaign.pk}/import/",
+        "/admin/measurement/",
+        f"/admin/measurement/{campaign.pk}/questionnaire-tool/",
+    ):
+        title = client.get(url).content.decode().split("<title>")[1].split("</title>")[0]
+        assert not title.strip().startswith("-"), url
 
 
 def test_quality_page_counts_completeness_and_pairs(client, campaign, users):
@@ -130,3 +150,40 @@ def test_indicator_catalogue_is_readable_by_admin_users(client, users):
     client.force_login(users["member"])
     assert client.get("/admin/indicators/").status_code == 200
     assert client.get("/admin/indicators/new/").status_code == 302  # no permission → redirect
+
+
+def test_upload_page_lists_expected_columns_and_allowed_values(client, campaign, users):
+    client.force_login(users["manager"])
+    page = client.get(f"/admin/measurement/{campaign.pk}/import/")
+    body = page.content.decode()
+    expected = [column.name for column in page.context["columns"]]
+    assert expected == ["participant", "wave", "group", "site", "mvpa_minutes", "daily_smoking",
+                        "pss4_stress"]  # fmt: skip
+    allowed = {column.name: column.allowed for column in page.context["columns"]}
+    assert allowed["wave"] == "baseline, post"
+    assert allowed["mvpa_minutes"].startswith("nombre de 0 – 600 (min/jour)")
+    assert allowed["daily_smoking"].startswith("0 ou 1")
+    assert allowed["pss4_stress"].startswith("nombre entier de 0 – 16")
+    assert "Fichier générique (CSV/XLSX)" in body and "generic" not in body
+    one_wave = client.get(f"/admin/measurement/{campaign.pk}/import/?vague=post")
+    assert "wave" not in [column.name for column in one_wave.context["columns"]]
+    assert 'value="post" selected' in one_wave.content.decode()
+
+
+def test_the_csv_template_has_the_expected_header(client, campaign, users):
+    client.force_login(users["manager"])
+    template = client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv")
+    assert template["Content-Disposition"] == 'attachment; filename="modele-test-import.csv"'
+    header = template.content.decode("utf-8-sig").strip()
+    assert header == "participant,wave,group,site,mvpa_minutes,daily_smoking,pss4_stress"
+    one_wave = client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv?vague=post")
+    assert one_wave.content.decode("utf-8-sig").startswith("participant,group,site,")
+    client.force_login(users["evaluator"])
+    assert outcome(client.get(f"/admin/measurement/{campaign.pk}/import/modele.csv")) == "denied"
+
+
+def test_an_unknown_wave_posted_by_hand_is_a_form_error(client, campaign, users):
+    client.force_login(users["manager"])
+    response = upload(client, campaign, DATA / "generic.csv", wave="vague-inconnue")
+    assert response.status_code == 200 and "wave" in response.context["form"].errors
+    assert Response.objects.count() == 0

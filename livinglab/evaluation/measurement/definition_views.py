@@ -37,6 +37,7 @@ def _context(campaign, title: str, icon: str = "doc-full") -> dict:
     return {
         "campaign": campaign,
         "page_title": f"{title} — {campaign.title}",
+        "header_title": f"{title} — {campaign.title}",
         "header_icon": icon,
         "back_url": reverse("evaluation_admin:measurement", args=[campaign.pk]),
         "upload_url": reverse("evaluation_admin:upload", args=[campaign.pk]),

@@ -89,8 +89,8 @@ class QuestionnaireForm(forms.Form):
 
 
 class ResponsesUploadForm(forms.Form):
-    file = forms.FileField(label=_("Fichier de réponses (CSV ou XLSX)"))
-    wave = forms.CharField(
+    file = forms.FileField(label=_("Fichier de réponses (CSV, XLSX ou ZIP d'ODK Central)"))
+    wave = forms.ChoiceField(
         label=_("Vague"),
         required=False,
         help_text=_("Seulement si le fichier n'a pas de colonne vague."),
@@ -98,6 +98,14 @@ class ResponsesUploadForm(forms.Form):
     create_participants = forms.BooleanField(
         label=_("Créer les participants inconnus (avec leur groupe et leur site)"), required=False
     )
+
+    def __init__(self, *args, waves=(), **kwargs):
+        """``waves``: the protocol's waves, (code, label) in order."""
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [("", _("— d'après la colonne « wave » du fichier —"))] + [
+            (code, f"{label} ({code})" if label and label != code else code)
+            for code, label in waves
+        ]
 
 
 class DuplicateDecisionForm(forms.Form):

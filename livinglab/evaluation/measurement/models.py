@@ -15,6 +15,15 @@ class Scale(models.TextChoices):
     BINARY = "binary", _("Binaire (oui/non)")
 
 
+class SubgroupDimension(models.TextChoices):
+    """Participant characteristics a protocol may pre-specify for subgroup analyses."""
+
+    SETTING = "setting", _("Milieu")
+    SEX = "sex", _("Sexe")
+    AGE_BAND = "age_band", _("Tranche d'âge")
+    SITE_TYPE = "site_type", _("Type de lieu")
+
+
 class Indicator(models.Model):
     """An entry of the shared catalogue: what is measured, on which scale, how it is scored."""
 
@@ -141,6 +150,15 @@ class Outcome(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
     label = models.CharField(_("libellé"), max_length=200, blank=True)
     primary = models.BooleanField(_("critère principal"), default=False)
+    multiplicity_family = models.CharField(
+        _("famille pour les tests multiples"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Les p-valeurs sont corrigées au sein d'une même famille ; vide : la famille suit "
+            "le rôle (principal ou secondaire)."
+        ),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -9,7 +9,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +27,11 @@ from livinglab.evaluation.measurement.forms import (
     ResponsesUploadForm,
 )
 from livinglab.evaluation.measurement.imports import ImportFailed, Issue, responses_import
+from livinglab.evaluation.measurement.imports.guide import (
+    expected_columns,
+    format_labels,
+    template_csv,
+)
 from livinglab.evaluation.measurement.models import (
     CodeMatch,
     PendingSubmission,
@@ -34,11 +39,7 @@ from livinglab.evaluation.measurement.models import (
     QuestionnaireSettings,
     Wave,
 )
-from livinglab.evaluation.measurement.protocols import (
-    current_protocol,
-    protocol_hash,
-    protocol_lock,
-)
+from livinglab.evaluation.measurement.protocols import current_protocol, protocol_hash
 from livinglab.evaluation.measurement.quality import campaign_quality
 from livinglab.evaluation.measurement.questionnaires import (
     invitation_path,
@@ -54,12 +55,17 @@ from livinglab.evaluation.measurement.reconciliation import (
 PARKED = ParkedUploads("livinglab_pending_response_imports")
 
 
+def titled(title, icon: str = "table") -> dict:
+    """An admin page's header and browser title (``header_title`` fills the <title>)."""
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
 def campaign_index(request):
     campaigns = permissions.campaigns_visible_to(request.user).order_by("title")
     return TemplateResponse(
         request,
         "evaluation/admin/index.html",
-        {"campaigns": campaigns, "page_title": _("Mesure et données"), "header_icon": "table"},
+        {"campaigns": campaigns, **titled(_("Mesure et données"))},
     )
 
 
@@ -76,8 +82,8 @@ def campaign_measurement(request, campaign_id: int):
         "quality": campaign_quality(campaign=campaign),
         "can_edit": can_edit,
         "upload_form": ResponsesUploadForm(),
-        "page_title": _("Mesure — %(title)s") % {"title": campaign.title},
-        "header_icon": "table",
+        **titled(_("Mesure — %(title)s") % {"title": campaign.title}),
+        "protocol_waves": _protocol_waves(campaign, protocol),
         # Without their keys: the keyed links and QR codes are for the campaign's managers.
         "questionnaire_links": [
             request.build_absolute_uri(reverse("questionnaire:answer", args=[campaign.slug, code]))
@@ -91,6 +97,14 @@ def campaign_measurement(request, campaign_id: int):
         context["invitations"] = _invitations(request, campaign, protocol)
         context["settings_form"] = QuestionnaireSettingsForm(instance=options)
     return TemplateResponse(request, "evaluation/admin/measurement.html", context)
+
+
+def _protocol_waves(campaign, protocol) -> list:
+    """The protocol's waves in order, as their labels (the code when a wave has none)."""
+    if protocol is None:
+        return []
+    waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
+    return [str(waves.get(code) or code) for code in protocol.wave_codes]
 
 
 def _invitations(request, campaign, protocol) -> list[dict]:
@@ -125,11 +139,21 @@ def responses_upload(request, campaign_id: int):
     from livinglab.evaluation.measurement.imports import ADMIN_CREATE_HINT, read_zip_upload
 
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
+    protocol = current_protocol(campaign)
+    waves = _wave_choices(campaign, protocol)
+    chosen = request.GET.get("vague", "")
+    chosen = chosen if chosen in dict(waves) else ""
+    template_url = reverse("evaluation_admin:upload_template", args=[campaign.pk])
     context = {
         "campaign": campaign,
-        "page_title": _("Importer des réponses — %(title)s") % {"title": campaign.title},
-        "header_icon": "upload",
+        **titled(_("Importer des réponses — %(title)s") % {"title": campaign.title}, "upload"),
         "back_url": reverse("evaluation_admin:measurement", args=[campaign.pk]),
+        "protocol": protocol,
+        "wave_choices": waves,
+        "chosen_wave": chosen,
+        "columns": expected_columns(campaign, protocol, chosen) if protocol else [],
+        "formats": format_labels(),
+        "template_url": template_url + (f"?vague={chosen}" if chosen else ""),
     }
     parked = PARKED.claim(request, request.POST["token"]) if "token" in request.POST else None
     if parked is not None:
@@ -152,7 +176,9 @@ def responses_upload(request, campaign_id: int):
         for line in report.summary_lines():  # rows skipped or flagged by the survey tool
             messages.info(request, line)
         return redirect(context["back_url"])
-    form = ResponsesUploadForm(request.POST or None, request.FILES or None)
+    form = ResponsesUploadForm(
+        request.POST or None, request.FILES or None, waves=waves, initial={"wave": chosen}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {
@@ -180,15 +206,26 @@ def responses_upload(request, campaign_id: int):
     return TemplateResponse(request, "evaluation/admin/upload.html", {**context, "form": form})
 
 
-@require_POST
-def protocol_lock_view(request, campaign_id: int):
+def _wave_choices(campaign, protocol) -> list[tuple[str, str]]:
+    if protocol is None:
+        return []
+    waves = {wave.code: wave for wave in campaign.waves.filter(code__in=protocol.wave_codes)}
+    return [(code, waves[code].label if code in waves else "") for code in protocol.wave_codes]
+
+
+def responses_template(request, campaign_id: int):
+    """The generic file's header for this protocol (and the wave chosen), to fill in."""
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
     protocol = current_protocol(campaign)
-    if protocol is not None:
-        protocol_lock(protocol=protocol, user=request.user)
-        messages.success(request, _("Protocole verrouillé (empreinte %(hash)s).")
-                         % {"hash": protocol.lock_hash[:12]})  # fmt: skip
-    return redirect("evaluation_admin:measurement", campaign.pk)
+    if protocol is None:
+        raise Http404
+    wave = request.GET.get("vague", "")
+    wave = wave if wave in protocol.wave_codes else ""
+    content = template_csv(expected_columns(campaign, protocol, wave))
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    name = f"modele-{campaign.slug}" + (f"-{wave}" if wave else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from livinglab.evaluation.measurement import definition_views, views
+from livinglab.evaluation.measurement import definition_views, protocol_views, views
 from livinglab.evaluation.measurement.models import Indicator
 
 
@@ -22,6 +22,11 @@ class MeasurementViewSet(ViewSet):
             path("<int:campaign_id>/", views.campaign_measurement, name="measurement"),
             path("<int:campaign_id>/import/", views.responses_upload, name="upload"),
             path(
+                "<int:campaign_id>/import/modele.csv",
+                views.responses_template,
+                name="upload_template",
+            ),
+            path(
                 "<int:campaign_id>/questionnaire-tool/",
                 definition_views.definition_view,
                 name="definition",
@@ -32,7 +37,6 @@ class MeasurementViewSet(ViewSet):
                 definition_views.protocol_draft_view,
                 name="protocol_draft",
             ),
-            path("<int:campaign_id>/lock/", views.protocol_lock_view, name="lock"),
             path("<int:campaign_id>/matches/<int:match_id>/", views.code_match_view, name="match"),
             path(
                 "<int:campaign_id>/duplicates/<int:pending_id>/",
@@ -51,6 +55,23 @@ class MeasurementViewSet(ViewSet):
                 "<int:campaign_id>/waves/<int:wave_id>/qrcode.svg",
                 views.wave_qrcode_view,
                 name="wave_qrcode",
+            ),
+        ]
+
+
+class ProtocolBuilderViewSet(ViewSet):
+    """The protocol builder, per campaign (no menu item: reached from the campaign's pages)."""
+
+    url_prefix = "protocols"
+
+    def get_urlpatterns(self):
+        return [
+            path("<int:campaign_id>/", protocol_views.protocol_build, name="build"),
+            path("<int:campaign_id>/indicator/", protocol_views.indicator_create, name="indicator"),
+            path(
+                "<int:campaign_id>/<int:protocol_id>/lock/",
+                protocol_views.protocol_lock_confirm,
+                name="lock",
             ),
         ]
 
