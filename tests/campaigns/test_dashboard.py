@@ -55,6 +55,11 @@ def test_the_dashboard_offers_every_record_in_place(client, world):
     assert partner.path == reverse("campaigns_partner:add")
     query = parse_qs(partner.query)
     assert query == {"campaign": [str(campaign.pk)], "next": [dashboard_url(campaign)]}
+    # The protocol builder (no protocol yet: no lock link).
+    assert urlsplit(links["protocol_build"]).path == reverse(
+        "evaluation_protocols:build", args=[campaign.pk]
+    )
+    assert "protocol_lock" not in links
     # The title says which campaign (not "- Wagtail").
     assert re.search(r"<title>\s*Tableau de bord — Campagne test", response.content.decode())
 
@@ -151,3 +156,35 @@ def test_forms_guide(client, world):
     assert isinstance(action_form.fields["start_date"].widget, AdminDateInput)
     html = client.get(reverse("campaigns_action:add")).content.decode()
     assert ">Campaign" not in html and "Themes" not in html
+
+
+def test_the_dashboard_leads_to_locking_the_protocol_then_to_waves_and_runs(client, world):
+    from livinglab.evaluation.measurement.protocols import protocol_import
+
+    campaign = world["campaign"]
+    protocol = protocol_import(
+        definition={
+            "campaign": {"slug": campaign.slug, "title": campaign.title},
+            "design": "pre_post",
+            "waves": ["baseline", "post"],
+            "outcomes": [
+                {
+                    "indicator": "sleep_hours_school_nights",
+                    "label": "Heures de sommeil les soirs d'école",
+                    "scale": "continuous",
+                    "unit": "heures",
+                    "min_value": 0,
+                    "max_value": 24,
+                    "higher_is_better": True,
+                    "primary": True,
+                }
+            ],
+        }
+    )
+    assert not protocol.is_locked
+    client.force_login(world["users"]["manager"])
+    links = hub_links(client.get(dashboard_url(campaign)).content.decode())
+    assert urlsplit(links["protocol_lock"]).path == reverse(
+        "evaluation_protocols:lock", args=[campaign.pk, protocol.pk]
+    )
+    assert "wave_import" not in links  # waves are imported once the protocol is locked
