@@ -40,6 +40,8 @@ class ScopedAdminForm(WagtailAdminModelForm):
             field.queryset = field.queryset.filter(kind=Organisation.Kind.PATIENT_ASSOCIATION)
         self._scope_campaign_records(user, model)
         self._guide(model)
+        if model is Participant and "withdrawal_date" in self.fields:
+            self._ask_to_confirm_withdrawal()
         if user is None or user.is_superuser:
             return
         if "campaign" in self.fields:
@@ -79,6 +81,19 @@ class ScopedAdminForm(WagtailAdminModelForm):
                         "data-w-sync-target-value": f"#{self['slug'].id_for_label}",
                     }
                 )
+
+    def _ask_to_confirm_withdrawal(self):
+        """A withdrawal erases the participant's answers for good: asked to confirm."""
+        if self.instance.withdrawal_date is not None:
+            return  # already withdrawn: the answers are gone
+        self.fields["confirm_withdrawal"] = forms.BooleanField(
+            label=_("Je confirme le retrait"),
+            required=False,
+            help_text=_(
+                "Avec une date de retrait, toutes les réponses de ce participant sont effacées "
+                "définitivement à l'enregistrement (action irréversible, journalisée)."
+            ),
+        )
 
     def _scope_campaign_records(self, user, model):
         """Fields choosing records of a campaign (a session, contributions, decisions…).
@@ -133,6 +148,15 @@ class ScopedAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            "confirm_withdrawal" in self.fields
+            and cleaned.get("withdrawal_date")
+            and not cleaned.get("confirm_withdrawal")
+        ):
+            self.add_error(
+                "confirm_withdrawal",
+                _("Cochez pour confirmer : les réponses du participant seront effacées."),
+            )
         campaign = cleaned.get("campaign")
         if campaign is None:
             return cleaned
