@@ -159,7 +159,7 @@ def test_forms_guide(client, world):
 
 
 def test_the_dashboard_leads_to_locking_the_protocol_then_to_waves_and_runs(client, world):
-    from livinglab.evaluation.measurement.protocols import protocol_import
+    from livinglab.evaluation.measurement.protocols import protocol_import, protocol_lock
 
     campaign = world["campaign"]
     protocol = protocol_import(
@@ -188,3 +188,11 @@ def test_the_dashboard_leads_to_locking_the_protocol_then_to_waves_and_runs(clie
         "evaluation_protocols:lock", args=[campaign.pk, protocol.pk]
     )
     assert "wave_import" not in links  # waves are imported once the protocol is locked
+
+    protocol_lock(protocol=protocol, user=world["users"]["manager"])
+    html = client.get(dashboard_url(campaign)).content.decode()
+    links = hub_links(html)
+    assert "protocol_lock" not in links
+    assert links["wave_import"] == reverse("evaluation_admin:upload", args=[campaign.pk])
+    start = reverse("evaluation_runs_admin:start", args=[campaign.pk])
+    assert f'action="{start}"' in html and 'data-hub-link="run_start"' in html

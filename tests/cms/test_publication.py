@@ -64,7 +64,14 @@ def test_publishing_submits_the_campaign_page_to_the_editors(client, published):
     campaign, run, publisher = published["campaign"], published["run"], published["publisher"]
     dashboard = reverse("campaigns_campaign:inspect", args=[campaign.pk])
     client.force_login(publisher)
-    assert 'data-public-page="none"' in client.get(dashboard).content.decode()
+    html = client.get(dashboard).content.decode()
+    assert 'data-public-page="none"' in html
+    # The dashboard leads to the confirmation page (publishing is irreversible).
+    publish_url = reverse("evaluation_runs_admin:publish", args=[run.pk])
+    assert f'data-hub-link="run_publish" href="{publish_url}"' in html
+    confirmation = client.get(publish_url).content.decode()
+    assert "Oui, publier les résultats" in confirmation and "empreinte" in confirmation
+    assert not CampaignPage.objects.exists()
 
     services.evaluation_run_publish(run=run, user=publisher)  # sends results_published
 
