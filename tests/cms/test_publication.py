@@ -54,6 +54,20 @@ def published(django_user_model):
     return {"campaign": campaign, "run": run, "publisher": publisher, "editor": editor}
 
 
+def test_pages_editors_make_get_ascii_addresses_too():
+    """WAGTAIL_ALLOW_UNICODE_SLUGS is off: the slug typed from an accented title is ASCII."""
+    from wagtail.admin.widgets import SlugInput
+
+    from livinglab.campaigns.models import Organisation
+
+    assert SlugInput().attrs["data-w-slug-allow-unicode-value"] is False
+    lead = Organisation.objects.create(name="Lycée", kind="association")
+    campaign = Campaign.objects.create(slug="pause", title="Pause", lead_organisation=lead)
+    page = CampaignPage(title="Pause écrans au lycée", campaign=campaign)
+    _index().add_child(instance=page)  # no slug given: made from the title
+    assert page.slug == "pause-ecrans-au-lycee"
+
+
 def test_ascii_slug_drops_accents():
     assert ascii_slug("pause-écrans-au-lycée", "x") == "pause-ecrans-au-lycee"
     assert ascii_slug("éé", "campagne-3") == "ee"
