@@ -146,6 +146,15 @@ class ReturnToNextMixin:
 class ScopedCreateView(ReturnToNextMixin, generic.CreateView):
     """`?campaign=<pk>`: the form opens on that campaign (if the user may add there)."""
 
+    def get_page_subtitle(self):
+        subtitle = super().get_page_subtitle()
+        campaign = self.opened_for
+        return f"{subtitle} — {campaign}" if campaign else subtitle
+
+    @cached_property
+    def opened_for(self) -> Campaign | None:
+        return self.get_initial().get("campaign")
+
     def get_initial(self):
         initial = super().get_initial()
         value = self.request.GET.get("campaign", "")

@@ -82,6 +82,7 @@ def test_a_form_opened_from_the_dashboard_is_on_the_campaign_and_returns_there(c
     assert form_page.context["form"].initial["campaign"] == campaign
     html = form_page.content.decode()
     assert f'action="{url}?campaign={campaign.pk}&amp;next=' in html  # kept for the save
+    assert re.search(r"<title>[^<]*Partenaire — Campagne test", html), html[:600]
     response = client.post(
         url + query,
         {"campaign": campaign.pk, "organisation": world["other"].pk, "role": "funder"},
