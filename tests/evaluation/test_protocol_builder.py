@@ -116,6 +116,11 @@ def test_manager_builds_waves_outcomes_then_confirms_the_lock(manager, world):
     body = page.content.decode()
     assert "Milieu" in body and "Tranche d&#x27;âge" in body  # subgroups, French labels
     assert 'name="waves-0-code" value="baseline"' in body  # a pre/post start, editable
+    assert "Continuer" not in body and "(sleep_hours) — Continue, h" in body  # scale, unit
+    # Wagtail's date picker on the wave windows (initialised without an inline script).
+    assert (
+        'data-livinglab-init="initDateChooser" data-livinglab-target="id_waves-0-opens_on"' in body
+    )
 
     saved = manager.post(build_url(campaign), builder_post())
     assert saved.status_code == 302, saved.context and saved.context["form"].errors
@@ -291,6 +296,37 @@ def test_a_missing_indicator_is_added_with_its_bounds(manager, world):
     assert created.status_code == 302
     sieste = Indicator.objects.get(code="sieste_minutes")
     assert (sieste.min_value, sieste.max_value, sieste.higher_is_better) == (0, 240, False)
+    created_by = ModelLogEntry.objects.get(action="wagtail.create", object_id=str(sieste.pk))
+    assert created_by.user == world["users"]["manager"]
     outcomes = [*OUTCOMES, {"indicator": "sieste_minutes", "role": "secondary", "ORDER": "3"}]
     assert manager.post(build_url(campaign), builder_post(outcomes=outcomes)).status_code == 302
     assert campaign.protocols.get().outcomes.filter(indicator=sieste).exists()
+
+
+def test_the_measurement_page_names_waves_by_their_labels(manager, world):
+    campaign = world["campaign"]
+    manager.post(build_url(campaign), builder_post())
+    page = manager.get(reverse("evaluation_admin:measurement", args=[campaign.pk]))
+    body = page.content.decode()
+    assert "Avant le défi → Après le défi" in body
+    assert reverse("evaluation_protocols:build", args=[campaign.pk]) in body
+    (pairs, *_rest) = page.context["quality"]["pairs"]
+    assert pairs["labelled_pairs"] == [("Après le défi", 0)]
+
+
+def test_the_builder_returns_where_it_was_called_from(manager, world):
+    campaign = world["campaign"]
+    dashboard = f"/admin/campaigns/campaign/inspect/{campaign.pk}/"
+    saved = manager.post(build_url(campaign), {**builder_post(), "next": dashboard})
+    assert saved["Location"].endswith("?next=%2Fadmin%2Fcampaigns%2Fcampaign%2Finspect%2F"
+                                      f"{campaign.pk}%2F")  # fmt: skip
+    protocol = campaign.protocols.get()
+    page = manager.get(saved["Location"]).content.decode()
+    assert f'name="next" value="{dashboard}"' in page
+    lock_url = reverse("evaluation_protocols:lock", args=[campaign.pk, protocol.pk])
+    locked = manager.post(lock_url, {"hash": protocol_hash(protocol), "next": dashboard})
+    assert locked["Location"] == dashboard
+    elsewhere = manager.post(
+        build_url(campaign), {**builder_post(deviation="x"), "next": "https://ailleurs.example/"}
+    )
+    assert elsewhere["Location"] == build_url(campaign)  # never off the site

@@ -115,3 +115,23 @@ def test_hashes_of_protocols_without_the_new_keys_do_not_change(campaign):
 
     expected = "8c64cabbcc37e8903f49530ac0742ccbe843ff045999736764c54612f4f17cab"
     assert protocol_hash(campaign.protocols.get()) == expected
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"wave_windows": ["2027-01-05"]},
+        {"wave_labels": "Avant"},
+        {"indicators": ["sleep_hours"]},
+        {"subgroups": "sex"},
+        {"subgroups": ["revenu"]},
+        {"outcomes": ["sleep_hours"]},
+        {"waves": ["avant tout", "après"]},
+        {"wave_windows": {"baseline": ["2027-02-01", "2027-01-01"]}},
+        {"wave_windows": {"baseline": ["05/01/2027", None]}},
+        {"alpha": "beaucoup"},
+    ],
+)
+def test_malformed_json_is_a_protocol_error_not_a_crash(broken):
+    with pytest.raises(ProtocolError):
+        protocol_import(definition={**definition(SLEEP), **broken})

@@ -5,12 +5,14 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from livinglab.campaigns.models import Campaign, Participant, Theme
 
 
 class Scale(models.TextChoices):
-    CONTINUOUS = "continuous", _("Continue")
+    # With a context: Django's own catalogue translates a bare "Continue" as "Continuer".
+    CONTINUOUS = "continuous", pgettext_lazy("échelle de mesure", "Continue")
     ORDINAL = "ordinal", _("Ordinale")
     BINARY = "binary", _("Binaire (oui/non)")
 

@@ -2,6 +2,8 @@
 formsets), and a new catalogue indicator. They produce the JSON definition that
 `protocols.protocol_import` validates and saves — the same path as the JSON file."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -180,8 +182,11 @@ def builder_definition(
 def builder_initial(definition: dict | None) -> dict:
     """Initial values of the three parts from a definition (a copy of the current version)."""
     if definition is None:
-        return {"form": {}, "waves": [dict(wave, ORDER=n) for n, wave in enumerate(DEFAULT_WAVES)],
-                "outcomes": []}  # fmt: skip
+        return {
+            "form": {"design": Protocol.Design.PRE_POST},
+            "waves": [dict(wave, ORDER=rank) for rank, wave in enumerate(DEFAULT_WAVES, 1)],
+            "outcomes": [],
+        }
     windows = definition.get("wave_windows", {})
     labels = definition.get("wave_labels", {})
     return {
@@ -193,11 +198,11 @@ def builder_initial(definition: dict | None) -> dict:
             {
                 "code": code,
                 "label": labels.get(code, ""),
-                "opens_on": (windows.get(code) or [None, None])[0],
-                "closes_on": (windows.get(code) or [None, None])[1],
-                "ORDER": order,
+                "opens_on": _date((windows.get(code) or [None, None])[0]),
+                "closes_on": _date((windows.get(code) or [None, None])[1]),
+                "ORDER": rank,
             }
-            for order, code in enumerate(definition["waves"])
+            for rank, code in enumerate(definition["waves"], 1)
         ],
         "outcomes": [
             {
@@ -205,11 +210,15 @@ def builder_initial(definition: dict | None) -> dict:
                 "label": outcome.get("label", ""),
                 "role": PRIMARY if outcome.get("primary") else SECONDARY,
                 "family": outcome.get("family", ""),
-                "ORDER": order,
+                "ORDER": rank,
             }
-            for order, outcome in enumerate(definition["outcomes"])
+            for rank, outcome in enumerate(definition["outcomes"], 1)
         ],
     }
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 class IndicatorCreateForm(forms.ModelForm):

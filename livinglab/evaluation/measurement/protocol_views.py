@@ -8,9 +8,10 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
-from livinglab.campaigns import permissions
+from livinglab.campaigns import audit, permissions
 from livinglab.evaluation.measurement.models import Protocol, SubgroupDimension
 from livinglab.evaluation.measurement.protocol_forms import (
     IndicatorCreateForm,
@@ -31,6 +32,15 @@ from livinglab.evaluation.measurement.protocols import (
 from livinglab.evaluation.measurement.views import titled
 
 FORM_FIELDS = ("design", "alpha", "correction", "min_cell_size", "subgroups")
+
+
+def _next_url(request) -> str:
+    """Where the caller (e.g. the campaign dashboard) asked to return to, if on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else ""
 
 
 def protocol_build(request, campaign_id: int):
@@ -73,7 +83,9 @@ def protocol_build(request, campaign_id: int):
                     _("Protocole enregistré (version %(version)d, brouillon). Relisez-le puis "
                       "verrouillez-le.") % {"version": protocol.version},
                 )  # fmt: skip
-            return redirect("evaluation_protocols:build", campaign.pk)
+            next_url = _next_url(request)  # kept: the lock's confirmation returns there
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            return redirect(_build_url(campaign) + query)
     next_version = (current.version + 1) if locked else (current.version if current else 1)
     context = {
         **titled(_("Protocole d'évaluation — %(title)s") % {"title": campaign.title}, "form"),
@@ -87,6 +99,7 @@ def protocol_build(request, campaign_id: int):
         "section_errors": section_errors,
         "versions": campaign.protocols.order_by("-version"),
         "measurement_url": reverse("evaluation_admin:measurement", args=[campaign.pk]),
+        "next_url": _next_url(request),
         "indicator_url": reverse("evaluation_protocols:indicator", args=[campaign.pk]),
     }
     return TemplateResponse(request, "evaluation/admin/protocol_build.html", context)
@@ -97,7 +110,9 @@ def indicator_create(request, campaign_id: int):
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_edit)
     form = IndicatorCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        indicator = form.save()
+        with transaction.atomic():
+            indicator = form.save()
+            audit.record(indicator, "wagtail.create", user=request.user)  # its history
         messages.success(
             request,
             _("Indicateur « %(label)s » ajouté au catalogue : choisissez-le parmi les critères.")
@@ -131,7 +146,7 @@ def protocol_lock_confirm(request, campaign_id: int, protocol_id: int):
                 _("Protocole verrouillé (version %(version)d, empreinte %(hash)s).")
                 % {"version": protocol.version, "hash": protocol.lock_hash[:12]},
             )
-            return redirect("evaluation_protocols:build", campaign.pk)
+            return redirect(_next_url(request) or _build_url(campaign))
     elif request.method == "POST":
         messages.info(request, _("Ce protocole est déjà verrouillé."))
         return redirect("evaluation_protocols:build", campaign.pk)
@@ -149,6 +164,11 @@ def protocol_lock_confirm(request, campaign_id: int, protocol_id: int):
         "waves": [waves.get(code) or code for code in protocol.wave_codes],
         "outcomes": protocol.outcomes.select_related("indicator"),
         "subgroups": [subgroups.get(code, code) for code in protocol.subgroup_dimensions],
-        "back_url": reverse("evaluation_protocols:build", args=[campaign.pk]),
+        "back_url": _next_url(request) or _build_url(campaign),
+        "next_url": _next_url(request),
     }
     return TemplateResponse(request, "evaluation/admin/protocol_lock.html", context)
+
+
+def _build_url(campaign) -> str:
+    return reverse("evaluation_protocols:build", args=[campaign.pk])

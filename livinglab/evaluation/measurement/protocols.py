@@ -106,10 +106,6 @@ def definition_hash(definition: dict) -> str:
     """SHA-256 of the canonical JSON of a definition (the campaign, wave labels and the
     indicators' descriptions — units, bounds, direction — do not count)."""
     content = {key: value for key, value in definition.items() if key not in UNHASHED_KEYS}
-    content["outcomes"] = [
-        {key: value for key, value in outcome.items() if key not in INDICATOR_KEYS}
-        for outcome in content.get("outcomes", [])
-    ]
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -123,6 +119,12 @@ def protocol_check(definition: dict) -> None:
 
     The one validation of a protocol: the JSON import and the admin builder both go through it.
     """
+    for key in ("wave_windows", "wave_labels", "indicators"):
+        if not isinstance(definition.get(key) or {}, dict):
+            raise ProtocolError(_("« %(key)s » doit associer un code à une valeur.") % {"key": key})
+    for key in ("waves", "outcomes", "subgroups"):
+        if not isinstance(definition.get(key) or [], list):
+            raise ProtocolError(_("« %(key)s » doit être une liste.") % {"key": key}, field=key)
     design = definition.get("design")
     if design not in Protocol.Design.values:
         raise ProtocolError(

@@ -14,6 +14,9 @@ def campaign_quality(*, campaign: Campaign) -> dict:
     """Everything the data quality page shows, in a handful of aggregate queries."""
     protocol = current_protocol(campaign)
     wave_codes = list(protocol.wave_codes) if protocol else []
+    labels = {
+        wave.code: wave.label or wave.code for wave in campaign.waves.filter(code__in=wave_codes)
+    }
     active = campaign.participants.filter(withdrawal_date__isnull=True)
     enrolled = dict(active.values_list("group").annotate(n=Count("pk")).order_by())
     answered = Counter()
@@ -27,6 +30,7 @@ def campaign_quality(*, campaign: Campaign) -> dict:
     completeness = [
         {
             "wave": wave,
+            "wave_label": labels.get(wave, wave),
             "group": Participant.Group(group).label,
             "enrolled": enrolled.get(group, 0),
             "answered": answered[(wave, group)],
@@ -41,7 +45,7 @@ def campaign_quality(*, campaign: Campaign) -> dict:
     return {
         "protocol": protocol,
         "completeness": completeness,
-        "pairs": _pairs(protocol, active) if protocol else [],
+        "pairs": _pairs(protocol, active, labels) if protocol else [],
         "refusals": _refusals(campaign),
         "pending_matches": CodeMatch.objects.filter(
             campaign=campaign, status=CodeMatch.Status.PENDING
@@ -50,7 +54,7 @@ def campaign_quality(*, campaign: Campaign) -> dict:
     }
 
 
-def _pairs(protocol, active) -> list[dict]:
+def _pairs(protocol, active, labels: dict[str, str]) -> list[dict]:
     """Participants with a baseline value and a value at each later wave, per outcome."""
     baseline, *later = protocol.wave_codes
     rows = []
@@ -65,6 +69,11 @@ def _pairs(protocol, active) -> list[dict]:
                 "outcome": outcome,
                 "values": {wave: len(ids) for wave, ids in at.items()},
                 "pairs": {wave: len(at[baseline] & at[wave]) for wave in later},
+                # The same counts under the waves' labels, for readers.
+                "labelled_values": [(labels.get(wave, wave), len(at[wave])) for wave in at],
+                "labelled_pairs": [
+                    (labels.get(wave, wave), len(at[baseline] & at[wave])) for wave in later
+                ],
             }
         )
     return rows
