@@ -185,9 +185,9 @@ def test_the_dashboard_leads_to_locking_the_protocol_then_to_waves_and_runs(clie
     assert not protocol.is_locked
     client.force_login(world["users"]["manager"])
     links = hub_links(client.get(dashboard_url(campaign)).content.decode())
-    assert urlsplit(links["protocol_lock"]).path == reverse(
-        "evaluation_protocols:lock", args=[campaign.pk, protocol.pk]
-    )
+    lock = urlsplit(links["protocol_lock"])
+    assert lock.path == reverse("evaluation_protocols:lock", args=[campaign.pk, protocol.pk])
+    assert parse_qs(lock.query) == {"next": [dashboard_url(campaign)]}  # comes back here
     assert "wave_import" not in links  # waves are imported once the protocol is locked
 
     protocol_lock(protocol=protocol, user=world["users"]["manager"])
