@@ -22,6 +22,7 @@ ACTIONS = {
         _("Accès au questionnaire"),
         _("Accès au questionnaire en ligne modifié (clé de vague ou réglages)"),
     ),
+    "livinglab.action_done": (_("Action réalisée"), _("Action marquée réalisée")),
     "livinglab.retention": (
         _("Durée de conservation"),
         _("Durée de conservation atteinte : participants et réponses effacés"),

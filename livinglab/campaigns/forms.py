@@ -5,8 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput, SlugInput
 
-from livinglab.campaigns.models import Campaign, Membership, Organisation, Site, UserValidation
+from livinglab.campaigns.models import (
+    Action,
+    Campaign,
+    Membership,
+    Organisation,
+    Participant,
+    Site,
+    UserValidation,
+)
 from livinglab.campaigns.permissions import campaigns_visible_to, can_move_lifecycle
 from livinglab.campaigns.policies import POLICIES, CampaignScopedPolicy
 
@@ -30,6 +39,9 @@ class ScopedAdminForm(WagtailAdminModelForm):
             field = self.fields["organisation"]
             field.queryset = field.queryset.filter(kind=Organisation.Kind.PATIENT_ASSOCIATION)
         self._scope_campaign_records(user, model)
+        self._guide(model)
+        if model is Participant and "withdrawal_date" in self.fields:
+            self._ask_to_confirm_withdrawal()
         if user is None or user.is_superuser:
             return
         if "campaign" in self.fields:
@@ -41,13 +53,57 @@ class ScopedAdminForm(WagtailAdminModelForm):
         if model is Site and "owner" in self.fields:
             self._ask_for_owner_if_needed(self.fields["owner"])
 
+    def scope_campaign(self):
+        """The campaign this form works in: the record's, or the one it was opened for
+        (`?campaign=<pk>` from the dashboard); None when the user still picks it."""
+        campaign_id = getattr(self.instance, "campaign_id", None)
+        if campaign_id is not None:
+            return campaign_id
+        initial = self.initial.get("campaign")
+        return getattr(initial, "pk", initial)
+
+    def _guide(self, model):
+        """Checkboxes for short multiple choices; a new campaign's slug follows its title."""
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.ModelMultipleChoiceField):
+                form_field.widget = forms.CheckboxSelectMultiple(choices=form_field.choices)
+        if model is Campaign and "slug" in self.fields:
+            # ASCII only: the slug names the public page (no /campagnes/pause-%C3%A9crans/).
+            self.fields["slug"].widget = SlugInput(
+                attrs={"data-w-slug-allow-unicode-value": "false"}
+            )
+            if not self.instance.pk and "title" in self.fields:
+                self.fields["title"].widget.attrs.update(
+                    {
+                        "data-controller": "w-sync",
+                        "data-action": "focus->w-sync#check blur->w-sync#apply "
+                        "change->w-sync#apply keyup->w-sync#apply",
+                        "data-w-sync-target-value": f"#{self['slug'].id_for_label}",
+                    }
+                )
+
+    def _ask_to_confirm_withdrawal(self):
+        """A withdrawal erases the participant's answers for good: asked to confirm."""
+        if self.instance.withdrawal_date is not None:
+            return  # already withdrawn: the answers are gone
+        self.fields["confirm_withdrawal"] = forms.BooleanField(
+            label=_("Je confirme le retrait"),
+            required=False,
+            help_text=_(
+                "Avec une date de retrait, toutes les réponses de ce participant sont effacées "
+                "définitivement à l'enregistrement (action irréversible, journalisée)."
+            ),
+        )
+
     def _scope_campaign_records(self, user, model):
         """Fields choosing records of a campaign (a session, contributions, decisions…).
 
         Choices come from the campaigns where the user may add or change this form's records;
-        while the form has no campaign yet, each label names its campaign.
+        once the form knows its campaign, from that campaign only; else each label names its
+        campaign.
         """
         action = "change" if self.instance.pk else "add"
+        scope = self.scope_campaign()
         policy = POLICIES.get(model)
         for name, form_field in self.fields.items():
             queryset = getattr(form_field, "queryset", None)
@@ -60,10 +116,12 @@ class ScopedAdminForm(WagtailAdminModelForm):
                 else:
                     campaigns = campaigns_visible_to(user)
                 queryset = queryset.filter(campaign__in=campaigns)
+            if scope is not None:
+                queryset = queryset.filter(campaign_id=scope)
             form_field.queryset = queryset
             if form_field.label == capfirst(name.replace("_", " ")):  # no verbose name given
                 form_field.label = capfirst(queryset.model._meta.verbose_name)
-            if getattr(self.instance, "campaign_id", None) is None:
+            if scope is None:
                 form_field.label_from_instance = _label_with_campaign
 
     def _ask_for_owner_if_needed(self, form_field):
@@ -90,6 +148,15 @@ class ScopedAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            "confirm_withdrawal" in self.fields
+            and cleaned.get("withdrawal_date")
+            and not cleaned.get("confirm_withdrawal")
+        ):
+            self.add_error(
+                "confirm_withdrawal",
+                _("Cochez pour confirmer : les réponses du participant seront effacées."),
+            )
         campaign = cleaned.get("campaign")
         if campaign is None:
             return cleaned
@@ -131,3 +198,56 @@ class ImportUploadForm(forms.Form):
         else:
             self.fields["campaign"].queryset = campaigns
             self.fields["campaign"].required = True
+
+
+class ActionDoneForm(forms.Form):
+    """An action took place: when, how many came, and (optionally) which participants."""
+
+    delivered_on = forms.DateField(label=_("Réalisée le"), widget=AdminDateInput)
+    actual_attendance = forms.IntegerField(
+        label=_("Nombre de participants présents"),
+        min_value=0,
+        required=False,
+        help_text=_("Laissé vide : le nombre de participants cochés ci-dessous."),
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Participants présents"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "delivered_on": action.delivered_on or action.end_date or action.start_date,
+                "actual_attendance": action.actual_attendance,
+                "attendees": list(action.attendances.values_list("participant_id", flat=True)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        participants = action.campaign.participants.filter(withdrawal_date__isnull=True)
+        if action.site_id is not None:
+            participants = participants.filter(site_id=action.site_id)
+        self.fields["attendees"].queryset = participants.order_by("code")
+        if not participants.exists():
+            del self.fields["attendees"]
+
+    def clean(self):
+        cleaned = super().clean()
+        attendees = cleaned.get("attendees")
+        if cleaned.get("actual_attendance") is None:
+            if attendees:
+                cleaned["actual_attendance"] = len(attendees)
+            else:
+                self.add_error(
+                    "actual_attendance",
+                    _("Indiquez combien de participants étaient présents, ou cochez-les."),
+                )
+        elif attendees and cleaned["actual_attendance"] < len(attendees):
+            self.add_error(
+                "actual_attendance",
+                _("Moins de présents que de participants cochés (%(n)d).") % {"n": len(attendees)},
+            )
+        return cleaned

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns.models import (
@@ -229,3 +229,56 @@ def campaign_history(*, campaign: Campaign, limit: int = 50, participant_events:
     if not participant_events:
         entries = entries.exclude(action__in=PARTICIPANT_EVENTS)
     return entries.select_related("user").order_by("-timestamp")[:limit]
+
+
+def campaign_implementation(*, campaign: Campaign) -> dict:
+    """RE-AIM Implementation at a glance: actions delivered out of planned, attendance."""
+    actions = campaign.actions.all()
+    planned = actions.exclude(status=Action.Status.CANCELLED).count()
+    delivered = actions.filter(status=Action.Status.DELIVERED)
+    totals = delivered.aggregate(attended=Sum("actual_attendance"))
+    return {
+        "planned": planned,
+        "delivered": delivered.count(),
+        "attendance": totals["attended"] or 0,
+        "participants_attending": campaign.participants.filter(
+            attendances__isnull=False, withdrawal_date__isnull=True
+        )
+        .distinct()
+        .count(),
+    }
+
+
+def campaign_evaluation_state(*, campaign: Campaign) -> dict:
+    """The evaluation side, read through the relations the evaluation app declares on
+    campaigns (this app does not import it): newest protocol, waves with answers, runs."""
+    protocols = getattr(campaign, "protocols", None)
+    protocol = protocols.order_by("-version").first() if protocols is not None else None
+    waves = getattr(campaign, "waves", None)
+    runs = getattr(campaign, "runs", None)
+    runs = list(runs.order_by("-created_at")[:5]) if runs is not None else []
+    succeeded = [run for run in runs if run.status == "succeeded"]
+    return {
+        "protocol": protocol,
+        "protocol_locked": bool(protocol is not None and protocol.locked_at),
+        "waves": list(waves.annotate(answers=Count("responses")).order_by("code"))
+        if waves is not None
+        else [],
+        "runs": runs,
+        "latest_succeeded": succeeded[0] if succeeded else None,
+        "published": next((run for run in runs if run.published_at), None),
+    }
+
+
+def campaign_public_page(*, campaign: Campaign) -> dict:
+    """Where the campaign's public page stands: none, awaiting an editor, or published."""
+    pages = getattr(campaign, "pages", None)
+    page = pages.order_by("pk").first() if pages is not None else None
+    if page is None:
+        return {"state": "none", "page": None}
+    state = page.current_workflow_state if page.workflow_in_progress else None
+    if state is not None:
+        return {"state": "moderation", "page": page}
+    if page.live:
+        return {"state": "published", "page": page, "url": page.get_url()}
+    return {"state": "draft", "page": page}

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livinglab.campaigns import audit
-from livinglab.campaigns.models import Action, Campaign, Organisation
+from livinglab.campaigns.models import Action, Attendance, Campaign, Organisation
 from livinglab.campaigns.permissions import can_move_lifecycle
 
 Status = Campaign.Status
@@ -117,3 +117,38 @@ def campaign_transition(*, campaign: Campaign, target: str, user) -> Campaign:
     given.status, given.status_changed_at = campaign.status, campaign.status_changed_at
     audit.record(campaign, "livinglab.transition", user=user, data={"from": previous, "to": target})
     return given
+
+
+@transaction.atomic
+def action_mark_done(
+    *, action: Action, delivered_on, actual_attendance: int, attendees=None, user=None
+) -> Action:
+    """Record that `action` took place (RE-AIM Implementation) and who came (Reach).
+
+    `attendees` (participants of the campaign), when given, replaces the action's attendance
+    list; `actual_attendance` may exceed it (people who are not enrolled participants).
+    """
+    action.status = Action.Status.DELIVERED
+    action.delivered_on = delivered_on
+    action.actual_attendance = actual_attendance
+    action.save(update_fields=["status", "delivered_on", "actual_attendance"])
+    if attendees is not None:
+        foreign = [p for p in attendees if p.campaign_id != action.campaign_id]
+        if foreign:
+            raise ValueError("attendees must be participants of the action's campaign")
+        action.attendances.exclude(participant__in=attendees).delete()
+        known = set(action.attendances.values_list("participant_id", flat=True))
+        Attendance.objects.bulk_create(
+            Attendance(action=action, participant=p) for p in attendees if p.pk not in known
+        )
+    audit.record(
+        action.campaign,
+        "livinglab.action_done",
+        user=user,
+        data={
+            "action": action.pk,
+            "delivered_on": str(delivered_on),
+            "attendance": actual_attendance,
+        },
+    )
+    return action

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.utils import get_valid_next_url_from_request
 
 from livinglab.campaigns import transfers
 from livinglab.campaigns.forms import ImportUploadForm
@@ -53,12 +54,16 @@ def _index_url(kind) -> str:
 
 def _render(request, kind, direction, **context):
     title = _("Importer des %(kind)s") if direction == "import" else _("Exporter des %(kind)s")
+    next_url = get_valid_next_url_from_request(request)
     context.update(
         kind=kind,
         direction=direction,
         page_title=title % {"kind": kind.label},
         header_icon="upload" if direction == "import" else "download",
-        index_url=_index_url(kind),
+        index_url=next_url or _index_url(kind),
+        next_url=next_url,
+        columns=kind.columns(),
+        template_url=reverse("campaigns_transfers:template", args=[kind.code]),
     )
     return TemplateResponse(request, TEMPLATE, context)
 
@@ -109,7 +114,7 @@ def _confirm(request, kind, campaigns, token):
         _("%(rows)s lignes importées (%(new)s nouvelles, %(updated)s mises à jour).")
         % {"rows": report.rows, "new": report.new, "updated": report.updated},
     )
-    return redirect(_index_url(kind))
+    return redirect(get_valid_next_url_from_request(request) or _index_url(kind))
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +151,18 @@ def export_view(request, kind):
     return response
 
 
+@require_http_methods(["GET"])
+def template_view(request, kind):
+    """A CSV to fill in: the expected headers and one example row."""
+    kind = _kind(kind)
+    _campaigns(request, kind, "import")
+    response = HttpResponse(transfers.template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="modele-{kind.code}.csv"'
+    return response
+
+
 urlpatterns = [
+    path("template/<str:kind>/", template_view, name="template"),
     path("import/<str:kind>/", import_view, name="import"),
     path("export/<str:kind>/", export_view, name="export"),
 ]

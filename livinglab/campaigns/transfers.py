@@ -48,6 +48,10 @@ class TransferKind:
             return self.resource_class(campaign=campaign, user=user)
         return self.resource_class(user=user)  # sites: rows the user's organisations own
 
+    def columns(self) -> list["Column"]:
+        """The file's columns as the import page and the CSV template show them."""
+        return [describe_column(self, name) for name in self.resource_class._meta.fields]
+
     def allowed(self, user, action: str, campaign: Campaign | None) -> bool:
         policy = POLICIES[self.model]
         if not self.per_campaign:
@@ -67,6 +71,83 @@ KINDS = {
         TransferKind("participants", _("participants"), resources.ParticipantResource, True),
     )
 }
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: its header, what it holds, whether a value is needed, and
+    the values it accepts (code and French label; either may be written)."""
+
+    name: str
+    label: str
+    required: bool
+    hint: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+    example: str = ""
+
+
+# What a typical row of each kind says (the downloadable template's second line).
+EXAMPLES = {
+    "participants": {
+        "code": "P-001",
+        "group": "intervention",
+        "sex": "female",
+        "age_band": "11-14",
+        "consent_date": "2027-01-05",
+    },
+    "actions": {
+        "title": "Atelier sommeil",
+        "action_type": "workshop",
+        "setting": "school",
+        "start_date": "2027-01-05",
+        "planned_attendance": "25",
+        "status": "planned",
+    },
+    "sites": {"name": "Collège Exemple", "setting": "school", "city": "Montpellier"},
+    "organisations": {"name": "Association Exemple", "kind": "association"},
+}
+
+
+def describe_column(kind: TransferKind, name: str) -> Column:
+    from livinglab.campaigns.widgets import ChoiceWidget, FrenchDateWidget, LookupWidget
+
+    resource_field = kind.resource_class.fields[name]
+    model_field = kind.model._meta.get_field(resource_field.attribute or name)
+    widget = resource_field.widget
+    values: tuple = ()
+    hint = ""
+    if isinstance(widget, ChoiceWidget):
+        values = tuple((str(code), str(label)) for code, label in widget.choices)
+        hint = _("un code ou son libellé")
+        required = not widget.empty and not model_field.blank
+    elif isinstance(widget, FrenchDateWidget):
+        hint = _("date AAAA-MM-JJ (ou JJ/MM/AAAA si le jour dépasse 12)")
+        required = not model_field.null
+    elif isinstance(widget, LookupWidget):
+        hint = (
+            _("nom, code UAI ou SIRET d'un site déjà enregistré")
+            if widget.model._meta.model_name == "site"
+            else _("nom d'une organisation déjà enregistrée")
+        )
+        required = not model_field.null
+    else:
+        required = not (model_field.blank or model_field.has_default())
+    return Column(
+        name=name,
+        label=str(model_field.verbose_name),
+        required=required,
+        hint=str(hint),
+        values=values,
+        example=EXAMPLES.get(kind.code, {}).get(name, ""),
+    )
+
+
+def template_csv(kind: TransferKind) -> bytes:
+    """A CSV to fill in: the headers, then one example row (UTF-8 with BOM for spreadsheets)."""
+    columns = kind.columns()
+    dataset = tablib.Dataset(headers=[column.name for column in columns])
+    dataset.append([column.example for column in columns])
+    return dataset_to_bytes(dataset, "csv")
 
 
 class ImportRefused(Exception):

@@ -5,11 +5,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -17,10 +22,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import ReferenceIndex
 
 from livinglab.campaigns import privacy, selectors, services
-from livinglab.campaigns.models import Campaign, Participant
+from livinglab.campaigns.forms import ActionDoneForm
+from livinglab.campaigns.models import Action, Campaign, Participant, Site
 from livinglab.campaigns.permissions import (
     campaign_roles,
     campaigns_visible_to,
+    can_edit,
+    can_evaluate,
     can_export_rows,
     can_move_lifecycle,
 )
@@ -112,7 +120,51 @@ def _erase_if_withdrawn(instance, user) -> None:
         privacy.withdrawn_erase(campaign=instance.campaign, user=user, participants=[instance])
 
 
-class ScopedCreateView(generic.CreateView):
+def carried_query(request) -> str:
+    """`?campaign=…&next=…` of the request (only these, next only when safe), or ""."""
+    query = QueryDict(mutable=True)
+    if str(request.GET.get("campaign", "")).isdigit():
+        query["campaign"] = request.GET["campaign"]
+    if next_url := get_valid_next_url_from_request(request):
+        query["next"] = next_url
+    return f"?{query.urlencode()}" if query else ""
+
+
+class ReturnToNextMixin:
+    """Saving goes back where the form was opened from (`next`, same host only)."""
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or super().get_success_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "action_url" in context and "?" not in context["action_url"]:
+            context["action_url"] += carried_query(self.request)
+        return context
+
+
+class ScopedCreateView(ReturnToNextMixin, generic.CreateView):
+    """`?campaign=<pk>`: the form opens on that campaign (if the user may add there)."""
+
+    def get_page_subtitle(self):
+        subtitle = super().get_page_subtitle()
+        campaign = self.opened_for
+        return f"{subtitle} — {campaign}" if campaign else subtitle
+
+    @cached_property
+    def opened_for(self) -> Campaign | None:
+        return self.get_initial().get("campaign")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        value = self.request.GET.get("campaign", "")
+        policy = POLICIES[self.model]
+        if value.isdigit() and hasattr(policy, "campaigns_for"):
+            campaign = policy.campaigns_for(self.request.user, ["add"]).filter(pk=value).first()
+            if campaign is not None:
+                initial["campaign"] = campaign
+        return initial
+
     def save_instance(self):
         if hasattr(self.form.instance, "recorded_by_id") and self.form.instance.pk is None:
             self.form.instance.recorded_by = self.request.user
@@ -121,7 +173,7 @@ class ScopedCreateView(generic.CreateView):
         return instance
 
 
-class ScopedEditView(ObjectPermissionMixin, generic.EditView):
+class ScopedEditView(ObjectPermissionMixin, ReturnToNextMixin, generic.EditView):
     object_action = "change"
 
     def save_instance(self):
@@ -130,7 +182,7 @@ class ScopedEditView(ObjectPermissionMixin, generic.EditView):
         return instance
 
 
-class ScopedDeleteView(ObjectPermissionMixin, generic.DeleteView):
+class ScopedDeleteView(ObjectPermissionMixin, ReturnToNextMixin, generic.DeleteView):
     object_action = "delete"
 
     def get_context_data(self, **kwargs):
@@ -164,15 +216,87 @@ class ScopedUsageView(ObjectPermissionMixin, UsageView):
         return visible_references(self.request.user, self.object).group_by_source_object()
 
 
+class CampaignIndexView(ScopedIndexView):
+    """The campaign's title opens its dashboard (the hub); "Modifier" stays in the menu."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        column._get_url_func = self.get_inspect_url
+        return column
+
+
+# (viewset namespace, label) of the records added from the dashboard, in the journey's order.
+HUB_RECORDS = (
+    ("campaigns_partner", _("Ajouter un partenaire")),
+    ("campaigns_session", _("Ajouter une séance de co-construction")),
+    ("campaigns_contribution", _("Ajouter une contribution")),
+    ("campaigns_decision", _("Ajouter une décision")),
+    ("campaigns_validation", _("Enregistrer la validation par les usagers")),
+    ("campaigns_action", _("Ajouter une action")),
+)
+
+
+def hub_links(request, campaign: Campaign) -> list[dict]:
+    """The dashboard's "add" links the user may follow, each opening on this campaign and
+    coming back to the dashboard after saving."""
+    user = request.user
+    dashboard = reverse("campaigns_campaign:inspect", args=[campaign.pk])
+    back = {"campaign": campaign.pk, "next": dashboard}
+    links = []
+    for namespace, label in HUB_RECORDS:
+        model = _viewset_model(namespace)
+        if POLICIES[model].campaigns_for(user, ["add"]).filter(pk=campaign.pk).exists():
+            url = f"{reverse(f'{namespace}:add')}?{urlencode(back)}"
+            links.append({"label": label, "url": url, "name": namespace})
+    if POLICIES[Site].user_has_permission(user, "add"):
+        url = f"{reverse('campaigns_site:add')}?{urlencode({'next': dashboard})}"
+        links.append({"label": _("Ajouter un site"), "url": url, "name": "campaigns_site"})
+    if POLICIES[Participant].campaigns_for(user, ["import"]).filter(pk=campaign.pk).exists():
+        url = reverse("campaigns_transfers:import", args=["participants"])
+        links.append(
+            {
+                "label": _("Importer des participants"),
+                "url": f"{url}?{urlencode(back)}",
+                "name": "participants_import",
+            }
+        )
+    return links
+
+
+def _viewset_model(namespace: str):
+    from livinglab.campaigns.viewsets import CampaignsGroup
+
+    return next(viewset.model for viewset in CampaignsGroup.items if viewset.name == namespace)
+
+
 class CampaignDashboardView(ScopedInspectView):
-    """State and next step, partners, co-design, traceability, actions, participants, history."""
+    """The campaign's hub: state and next step, every action in place, partners, co-design,
+    traceability, actions and their implementation, participants, evaluation, public page."""
 
     template_name = "campaigns/campaign_dashboard.html"
     page_title = _("Tableau de bord")
 
+    def get_page_subtitle(self):
+        return str(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.object
+        user = self.request.user
+        can_change_actions = (
+            POLICIES[Action].campaigns_for(user, ["change"]).filter(pk=campaign.pk).exists()
+        )
+        context.update(
+            {
+                "hub_links": hub_links(self.request, campaign),
+                "can_change_actions": can_change_actions,
+                "evaluation": selectors.campaign_evaluation_state(campaign=campaign),
+                "can_evaluate": can_evaluate(user, campaign),
+                "can_edit": can_edit(user, campaign),
+                "public_page": selectors.campaign_public_page(campaign=campaign),
+                "implementation": selectors.campaign_implementation(campaign=campaign),
+            }
+        )
         next_status, missing = services.campaign_next_step(campaign=campaign)
         links, unanswered = selectors.campaign_traceability(campaign=campaign)
         rows = can_export_rows(self.request.user, campaign)  # else: aggregates, suppressed
@@ -224,3 +348,35 @@ def campaign_transition_view(request, pk):
     else:
         messages.success(request, _("État de la campagne mis à jour."))
     return redirect("campaigns_campaign:inspect", pk)
+
+
+def action_done_view(request, pk, action_pk):
+    """Mark an action of the campaign done ("Réalisée"): its date, how many came, and who came
+    among the campaign's participants; feeds RE-AIM Implementation and Reach."""
+    campaign = checked_object(request.user, get_object_or_404(Campaign, pk=pk), "view")
+    action = checked_object(
+        request.user, get_object_or_404(Action, pk=action_pk, campaign=campaign), "change"
+    )
+    form = ActionDoneForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        services.action_mark_done(
+            action=action,
+            delivered_on=form.cleaned_data["delivered_on"],
+            actual_attendance=form.cleaned_data["actual_attendance"],
+            attendees=form.cleaned_data.get("attendees"),
+            user=request.user,
+        )
+        messages.success(request, _("Action « %(title)s » réalisée.") % {"title": action})
+        return redirect("campaigns_campaign:inspect", campaign.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/action_done.html",
+        {
+            "form": form,
+            "action": action,
+            "campaign": campaign,
+            "page_title": _("Action réalisée — %(title)s") % {"title": action},
+            "header_icon": "calendar",
+            "dashboard_url": reverse("campaigns_campaign:inspect", args=[campaign.pk]),
+        },
+    )

@@ -4,6 +4,7 @@ from django.forms.models import modelform_factory
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.models import formfield_for_dbfield
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -30,6 +31,10 @@ class ScopedViewSet(ModelViewSet):
     def url_prefix(self):
         return f"campaigns/{self.model_name}"
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # Wagtail's widgets (date pickers, slug input…), as Wagtail's own model forms get them.
+        return formfield_for_dbfield(db_field, **kwargs)
+
     def get_form_class(self, for_update=False):
         return modelform_factory(
             self.model,
@@ -47,6 +52,7 @@ class CampaignViewSet(ScopedViewSet):
     icon = "clipboard-list"
     menu_label = _("Campagnes")
     add_to_admin_menu = False
+    index_view_class = views.CampaignIndexView
     inspect_view_class = views.CampaignDashboardView
     list_display = ["title", "status", "lead_organisation", "start_date", "end_date"]
     filterset_class = filters.CampaignFilterSet
@@ -60,6 +66,11 @@ class CampaignViewSet(ScopedViewSet):
         return [
             *super().get_urlpatterns(),
             path("transition/<int:pk>/", views.campaign_transition_view, name="transition"),
+            path(
+                "<int:pk>/actions/<int:action_pk>/done/",
+                views.action_done_view,
+                name="action_done",
+            ),
         ]
 
 

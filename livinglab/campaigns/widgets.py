@@ -23,6 +23,7 @@ class ChoiceWidget(widgets.Widget):
             self.by_text[str(code).casefold()] = code
             self.by_text[str(label).casefold()] = code
         self.codes = [code for code, _label in choices]
+        self.choices = list(choices)  # shown on the import page: what a cell may say
         self.empty = empty
 
     def clean(self, value, row=None, **kwargs):
@@ -38,7 +39,11 @@ class ChoiceWidget(widgets.Widget):
 
 
 class FrenchDateWidget(widgets.DateWidget):
-    """ISO (2026-03-31) or French (31/03/2026) dates; spreadsheet date cells as they are."""
+    """ISO (2026-03-31) or French (31/03/2026) dates; spreadsheet date cells as they are.
+
+    A slashed date whose day and month could be swapped (05/01/2027: 5 January or May 1st,
+    depending on the spreadsheet's language) is refused: ISO dates say it without doubt.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
@@ -53,9 +58,18 @@ class FrenchDateWidget(widgets.DateWidget):
             return None
         for date_format in self.formats:
             try:
-                return datetime.strptime(_text(value), date_format).date()
+                parsed = datetime.strptime(_text(value), date_format).date()
             except ValueError:
                 continue
+            if date_format != "%Y-%m-%d" and parsed.day <= 12 and parsed.day != parsed.month:
+                raise ValueError(
+                    _(
+                        "date ambiguë « %(value)s » (jour et mois peuvent être inversés) : "
+                        "écrivez-la AAAA-MM-JJ, par exemple %(iso)s"
+                    )
+                    % {"value": value, "iso": parsed.isoformat()}
+                )
+            return parsed
         raise ValueError(
             _("date invalide « %(value)s » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)") % {"value": value}
         )

@@ -19,6 +19,7 @@ class CmsConfig(AppConfig):
             create_cache_tables,
         )
         from livinglab.cms.permissions import ensure_editor_permissions
+        from livinglab.cms.publication import on_results_published
         from livinglab.evaluation.runs.signals import results_published
 
         post_migrate.connect(ensure_editor_permissions, sender=self)
@@ -35,6 +36,8 @@ class CmsConfig(AppConfig):
             watched.append(self.apps.get_model("campaigns", name))
         # Publishing an evaluation run changes a campaign page's results section.
         results_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-results")
+        # …and creates or updates the campaign's public page, for the editors to approve.
+        results_published.connect(on_results_published, dispatch_uid="cms-campaign-page")
         # Withdrawal and retention erase rows (and retention updates the campaign without
         # post_save): nothing they erase is shown today, but a page must never outlive it.
         data_erased.connect(bump_page_cache_version, dispatch_uid="cms-cache-erasure")

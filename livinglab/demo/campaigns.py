@@ -195,8 +195,21 @@ def ensure_actions(campaign, spec, sites, decisions, organisations) -> list[Acti
     return actions
 
 
+# Stages where every demo action has taken place; a running campaign has done those already
+# past (`DEMO_TODAY`, fixed so that the demo tells the same story every day).
+ACTIONS_DONE_STAGES = {Campaign.Status.EVALUATION, Campaign.Status.CLOSED}
+DEMO_TODAY = date(2026, 12, 1)
+
+
+def action_is_done(action: Action, status: str) -> bool:
+    if status in ACTIONS_DONE_STAGES:
+        return True
+    return status == Campaign.Status.RUNNING and action.start_date <= DEMO_TODAY
+
+
 def ensure_participants(campaign, spec, sites, actions) -> None:
-    """Pseudonymous codes, half in each group.
+    """Pseudonymous codes, half in each group; intervention participants attend the actions
+    that took place (about 4 in 5 of them each time).
 
     Schools and workplaces compare sites (first site = intervention); at the university both
     groups are drawn on every campus (`groups_within_sites`).
@@ -223,8 +236,24 @@ def ensure_participants(campaign, spec, sites, actions) -> None:
         )
         if group == Participant.Group.INTERVENTION:
             for action in actions:
-                if rng.random() < 0.8:
+                came = rng.random() < 0.8  # drawn for every action: the same people each run
+                if came and action_is_done(action, spec["status"]):
                     Attendance.objects.get_or_create(participant=participant, action=action)
+
+
+def ensure_implementation(spec, actions) -> None:
+    """Actions that took place are "Réalisée" on their date, with their attendance (RE-AIM
+    Implementation and Reach); the others stay planned, nobody attended them yet."""
+    for action in actions:
+        if action_is_done(action, spec["status"]):
+            action.status = Action.Status.DELIVERED
+            action.delivered_on = action.start_date
+            action.actual_attendance = action.attendances.count()
+        else:
+            action.status = Action.Status.PLANNED
+            action.delivered_on = action.actual_attendance = None
+            action.attendances.all().delete()
+        action.save(update_fields=["status", "delivered_on", "actual_attendance"])
 
 
 def set_demo_status(campaign, status: str, created: bool) -> None:
@@ -251,5 +280,6 @@ def load(*, stdout) -> None:
         decisions = ensure_codesign(campaign, spec, organisations)
         actions = ensure_actions(campaign, spec, sites, decisions, organisations)
         ensure_participants(campaign, spec, sites, actions)
+        ensure_implementation(spec, actions)
         set_demo_status(campaign, spec["status"], created)
         stdout.write(f"  campagne {campaign.slug} : {campaign.participants.count()} participants")

@@ -22,6 +22,7 @@ from livinglab.cms.models import (
     TopicPage,
 )
 from livinglab.cms.permissions import ensure_editor_permissions
+from livinglab.cms.publication import ensure_editors_workflow
 from livinglab.demo import content
 from livinglab.demo.accounts import ensure_reference_data
 from livinglab.demo.media import ensure_document, ensure_image, illustration_png, kit_pdf
@@ -133,6 +134,8 @@ def ensure_campaign_pages(home: HomePage, spec: dict) -> int:
         show_in_menus=True,
         introduction=spec["introduction"],
     )
+    # Pages that publishing results creates go through the editors' approval.
+    ensure_editors_workflow(index)
     created = 0
     for position, campaign in enumerate(Campaign.objects.order_by("pk")):
         if CampaignPage.objects.filter(campaign=campaign, locale=home.locale).exists():

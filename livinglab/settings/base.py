@@ -162,6 +162,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://livinglab")}
 
 # Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "LivingLab Prévention"
+# Page addresses in ASCII: an editor's "Pause écrans" page is /pause-ecrans/, not %C3%A9.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]

@@ -52,7 +52,12 @@ def test_withdrawal_from_the_admin_form_erases_answers_and_is_audited(client, ca
         "group": participant.group, "sex": participant.sex, "age_band": participant.age_band,
         "consent_date": "", "withdrawal_date": "2026-11-20",
     }  # fmt: skip
-    response = client.post(url, form)
+    # Irreversible: without the confirmation box, the form asks for it and erases nothing.
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "confirm_withdrawal" in refused.context["form"].errors
+    assert Response.objects.filter(participant=participant).count() == answered
+    response = client.post(url, {**form, "confirm_withdrawal": "on"})
     assert response.status_code == 302, response.content.decode()[:2000]
 
     assert not Response.objects.filter(participant=participant).exists()

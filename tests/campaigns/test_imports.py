@@ -16,7 +16,7 @@ from livinglab.core.spreadsheets import escape_formula
 HEADERS = ["code", "site", "group", "sex", "age_band", "consent_date"]
 VALID_ROWS = [
     ["E-001", "Collège Jean Jaurès", "intervention", "female", "11-14", "2026-01-10"],
-    ["E-002", "0341234A", "Comparaison", "Homme", "11-14", "10/01/2026"],
+    ["E-002", "0341234A", "Comparaison", "Homme", "11-14", "13/01/2026"],
     ["E-004", "Collège Jean Jaurès", "comparison", "", "", ""],
 ]
 BAD_ROWS = {  # the bad row is the file's line 4 (line 1 = headers)

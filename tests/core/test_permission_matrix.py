@@ -186,6 +186,7 @@ MATRIX: dict[str, str] = {
     # Campaign transfers, evaluation runs and measurement (object rights from memberships)
     "campaigns_transfers:import": "LLDDDODO",
     "campaigns_transfers:export": "LLDDDODO",
+    "campaigns_transfers:template": "LLDDDODO",  # CSV template of an import
     "evaluation_runs_admin:index": "LLOOOOOO",
     "evaluation_runs_admin:campaign": "LLNDOONO",
     "evaluation_runs_admin:start": "LLNDOONO",
@@ -294,6 +295,7 @@ MATRIX: dict[str, str] = {
     "campaigns_campaign:usage": "LLNDDONO",
     "campaigns_campaign:inspect": "LLNOOONO",
     "campaigns_campaign:transition": "LLNDDONO",
+    "campaigns_campaign:action_done": "LLNDDONO",  # mark an action done (from the dashboard)
     "campaigns_partner:index": "LLOOOODO",
     "campaigns_partner:index_results": "LLOOOODO",
     "campaigns_partner:add": "LLODDODO",
@@ -737,6 +739,7 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "campaign_slug": campaign.slug,
         "slug": campaign.slug,
         "run_id": run.pk,
+        "action_pk": objects["campaigns_action"].pk,
         "match_id": world["match"].pk,
         "wave_id": world["wave"].pk,
         "pending_id": world["pending"].pk,
@@ -762,7 +765,8 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "action_name": "approve",
         "object_id": objects["wagtailsnippets_cms_testimony"].pk,
         "session_id": 1,
-        "task_state_id": 1,
+        # No such task state (publishing results starts one for the campaign page): 404.
+        "task_state_id": 999_999,
         "workflow_state_id": 1,
         "uploaded_file_id": 1,
         "restriction_id": 1,

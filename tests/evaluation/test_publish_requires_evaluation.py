@@ -59,7 +59,9 @@ def test_admin_says_why_and_refuses_then_publishes(client, run, manager):
     page = client.get(detail_url).content.decode()
     assert "Publier les résultats" not in page
     assert "en évaluation" in page  # the reason the button is not there
-    response = client.post(publish_url, follow=True)
+    # Without `confirm` the POST only shows the confirmation page (publishing is irreversible).
+    assert "Oui, publier" not in client.post(publish_url).content.decode()  # blocked: the reason
+    response = client.post(publish_url, {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     assert published_results_for(run.campaign) is None
     messages = [str(message) for message in response.context["messages"]]
@@ -67,5 +69,8 @@ def test_admin_says_why_and_refuses_then_publishes(client, run, manager):
 
     set_status(run.campaign, Status.EVALUATION)
     assert "Publier les résultats" in client.get(detail_url).content.decode()
-    client.post(publish_url)
+    confirmation = client.post(publish_url)
+    assert confirmation.status_code == 200 and published_results_for(run.campaign) is None
+    assert "Oui, publier les résultats" in confirmation.content.decode()
+    client.post(publish_url, {"confirm": "1"})
     assert published_results_for(run.campaign)["run_id"] == run.pk

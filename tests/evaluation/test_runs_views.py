@@ -110,7 +110,9 @@ def test_admin_pages_start_and_publish(client, campaign, run, users):
     assert published_results_for(campaign) is None
     client.force_login(users["manager"])
     assert "Publier" in client.get(f"/admin/evaluation-runs/run/{run.pk}/").content.decode()
-    client.post(f"/admin/evaluation-runs/run/{run.pk}/publish/")
+    client.post(f"/admin/evaluation-runs/run/{run.pk}/publish/")  # the confirmation page only
+    assert published_results_for(campaign) is None
+    client.post(f"/admin/evaluation-runs/run/{run.pk}/publish/", {"confirm": "1"})
     assert published_results_for(campaign)["run_id"] == run.pk
     assert ModelLogEntry.objects.filter(action="livinglab.publish_results").exists()
     enqueue.assert_not_called()  # on_commit callbacks do not run in a rolled-back test

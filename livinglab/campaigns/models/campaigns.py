@@ -20,7 +20,9 @@ class Campaign(models.Model):
     slug = models.SlugField(_("identifiant"), unique=True, max_length=80)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="campaigns")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="campaigns", verbose_name=_("thèmes")
+    )
     settings = models.ManyToManyField(
         CampaignSetting, blank=True, related_name="campaigns", verbose_name=_("milieux")
     )
@@ -75,9 +77,14 @@ class CampaignPartner(models.Model):
         HOST = "host", _("Structure d'accueil")
         EVALUATOR = "evaluator", _("Évaluateur")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partnerships")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("campagne")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="partnerships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
 

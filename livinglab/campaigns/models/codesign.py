@@ -16,7 +16,9 @@ class CodesignSession(models.Model):
         HACKATHON = "hackathon", _("Hackathon")
         ONLINE = "online", _("En ligne")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sessions")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("campagne")
+    )
     date = models.DateField(_("date"))
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     place = models.CharField(_("lieu"), max_length=200, blank=True)
@@ -36,7 +38,9 @@ class SessionAttendance(models.Model):
     session = models.ForeignKey(
         CodesignSession, on_delete=models.CASCADE, related_name="attendances"
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, verbose_name=_("organisation")
+    )
     attendees = models.PositiveIntegerField(_("participants"), default=1)
     user_representatives = models.PositiveIntegerField(_("représentants des usagers"), default=0)
 
@@ -59,7 +63,9 @@ class Contribution(models.Model):
         IDEA = "idea", _("Idée")
         OBJECTION = "objection", _("Objection")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contributions")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("campagne")
+    )
     session = models.ForeignKey(
         CodesignSession,
         on_delete=models.SET_NULL,
@@ -89,7 +95,9 @@ class Contribution(models.Model):
 
 
 class Decision(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="decisions")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("campagne")
+    )
     session = models.ForeignKey(
         CodesignSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
@@ -111,7 +119,9 @@ class Decision(models.Model):
 class UserValidation(models.Model):
     """The user/patient representatives' validation: "nothing for them without them"."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="validations")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="validations", verbose_name=_("campagne")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, verbose_name=_("organisation représentative")
     )

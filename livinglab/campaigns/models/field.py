@@ -74,12 +74,19 @@ class Action(models.Model):
         DELIVERED = "delivered", _("Réalisée")
         CANCELLED = "cancelled", _("Annulée")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="actions", verbose_name=_("campagne")
+    )
     title = models.CharField(_("titre"), max_length=200)
     action_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     setting = models.CharField(_("milieu"), max_length=20, choices=Setting.choices)
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("site"),
     )
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"), null=True, blank=True)
@@ -95,6 +102,8 @@ class Action(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+    # Implementation (RE-AIM): when the action took place; `actual_attendance` says how many came.
+    delivered_on = models.DateField(_("réalisée le"), null=True, blank=True)
     decisions = models.ManyToManyField(
         Decision, blank=True, related_name="actions", verbose_name=_("met en œuvre")
     )
@@ -131,14 +140,21 @@ class Participant(models.Model):
         AGE_45_54 = "45-54", _("45–54 ans")
         AGE_55_PLUS = "55+", _("55 ans et plus")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="participants", verbose_name=_("campagne")
+    )
     code = models.CharField(
         _("code pseudonyme"),
         max_length=40,
         validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Lettres, chiffres, - et _ seulement."))],
     )
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="participants"
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("site"),
     )
     group = models.CharField(
         _("groupe"), max_length=20, choices=Group.choices, default=Group.INTERVENTION

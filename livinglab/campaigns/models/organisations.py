@@ -86,10 +86,16 @@ class Membership(models.Model):
         EVALUATOR = "evaluator", _("Évaluateur")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("utilisateur"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
 

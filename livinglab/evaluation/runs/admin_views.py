@@ -2,10 +2,11 @@
 sample size planner. Routed by `viewsets.py`."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from livinglab.campaigns import permissions
 from livinglab.evaluation.runs import charts, dispatch, selectors, services
@@ -110,16 +111,38 @@ def run_detail(request, run_id: int):
     return TemplateResponse(request, "evaluation/runs/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_publish(request, run_id: int):
+    """Publishing is irreversible (the results become public, a public page is submitted to
+    the editors): a confirmation page first; only its POST with `confirm` publishes."""
     run = run_for_evaluator(request.user, run_id)
-    try:
-        services.evaluation_run_publish(run=run, user=request.user)
-    except services.EvaluationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Résultats publiés."))
-    return redirect("evaluation_runs_admin:detail", run_id=run.pk)
+    if not permissions.can_export_rows(request.user, run.campaign):
+        raise PermissionDenied(_("Seuls les gestionnaires de la campagne publient les résultats."))
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.evaluation_run_publish(run=run, user=request.user)
+        except services.EvaluationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Résultats publiés. La page publique de la campagne attend maintenant la "
+                    "validation d'un éditeur."
+                ),
+            )
+        return redirect("evaluation_runs_admin:detail", run_id=run.pk)
+    return TemplateResponse(
+        request,
+        "evaluation/runs/publish_confirm.html",
+        {
+            "run": run,
+            "campaign": run.campaign,
+            "publish_blocker": services.publish_blocker(run.campaign),
+            "page_title": _("Publier les résultats de l'évaluation n° %(id)d") % {"id": run.pk},
+            "header_icon": "view",
+        },
+    )
 
 
 def sample_size_planner(request):

@@ -246,5 +246,5 @@ def evaluation_run_publish(*, run: EvaluationRun, user) -> EvaluationRun:
         user=user,
         data={"run": run.pk, "protocol_version": run.protocol_version},
     )
-    results_published.send(sender=EvaluationRun, run=run)
+    results_published.send(sender=EvaluationRun, run=run, user=user)
     return run

@@ -35,3 +35,7 @@ class Command(BaseCommand):
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe — rôle) :")
         for account in demo_accounts:
             self.stdout.write(f"  {account.username} / {account.password} — {account.role}")
+        username, password = campaigns.OUTSIDER  # the README lists it with the others
+        self.stdout.write(
+            f"  {username} / {password} — manager of an unrelated organisation (sees no campaign)"
+        )

@@ -9,6 +9,9 @@
   function poll(element) {
     var bar = element.querySelector("progress");
     var text = element.querySelector("[data-progress-text]");
+    // The row's status cell follows the bar (never "En attente" beside 70 %).
+    var row = element.closest("tr");
+    var status = row ? row.querySelector("[data-run-status]") : null;
     var failures = 0;
     var timer = window.setInterval(function () {
       fetch(element.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -25,6 +28,7 @@
           failures = 0;
           bar.value = run.percent;
           text.textContent = run.percent + " % — " + (run.error || run.step);
+          if (status && run.status_label) { status.textContent = run.status_label; }
           if (run.finished) {
             window.clearInterval(timer);
             window.location.reload();
