@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from livinglab.core.spreadsheets import escape_formula
 from livinglab.evaluation.runs.analysis import RESULT_KEYS
+from livinglab.evaluation.runs.findings import summary_of_findings, summary_sentences
 
 # The results JSON keys, with the subgroup split in two columns and no "extra".
 RESULT_COLUMNS = [
@@ -75,7 +76,14 @@ def cell_table(cells: list[dict[str, Any]], columns: list[str], k: int) -> list[
 
 
 def results_json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    """The results document with what people read first: the plain-language summary (one
+    sentence per primary result) and the summary-of-findings rows."""
+    readable = {
+        **document,
+        "summary": summary_sentences(document),
+        "findings": [finding.as_dict() for finding in summary_of_findings(document)],
+    }
+    return json.dumps(readable, ensure_ascii=False, indent=2).encode()
 
 
 def results_csv(document: dict[str, Any]) -> bytes:

@@ -70,7 +70,7 @@ class Finding:
     ci_high: float | None
     change_text: str  # "+0,8 h (IC à 95 % : 0,5 à 1,1)"
     participants: dict[str, int | None] = field(default_factory=dict)  # group → distinct people
-    participants_text: str = ""
+    participants_text: str = ""  # "chez 60 participants du groupe intervention et 58 du…"
     certainty: str = ""  # one of CERTAINTY_LEVELS
     certainty_label: str = ""
     reasons: list[str] = field(default_factory=list)
@@ -86,6 +86,7 @@ class Finding:
     p_value_text: str = ""
     certainty_rules: list[str] = field(default_factory=list)
     suppressed_text: str = ""
+    people_text: str = ""  # the same without "chez", for table cells
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -260,13 +261,14 @@ def _count_text(count: int | None, k: int) -> str:
     return number_format(count, use_l10n=True, force_grouping=True)
 
 
-def participants_text(document: dict[str, Any], participants: dict[str, int | None]) -> str:
-    """ "chez 60 participants du groupe intervention et 58 du groupe de comparaison"."""
+def people_text(document: dict[str, Any], participants: dict[str, int | None]) -> str:
+    """ "60 participants du groupe intervention et 58 du groupe de comparaison", or
+    "98 participants" without a comparison group."""
     k = document.get("min_cell_size", 10)
     if document.get("design") == CONTROLLED and COMPARISON in participants:
         return _(
-            "chez %(intervention)s participants du groupe intervention et %(comparison)s du "
-            "groupe de comparaison"
+            "%(intervention)s participants du groupe intervention et %(comparison)s du groupe "
+            "de comparaison"
         ) % {
             "intervention": _count_text(participants.get(INTERVENTION), k),
             "comparison": _count_text(participants.get(COMPARISON), k),
@@ -275,7 +277,13 @@ def participants_text(document: dict[str, Any], participants: dict[str, int | No
         return ""
     known = [count for count in participants.values() if count is not None]
     total = sum(known) if len(known) == len(participants) else None
-    return _("chez %(n)s participants") % {"n": _count_text(total, k)}
+    return _("%(n)s participants") % {"n": _count_text(total, k)}
+
+
+def participants_text(document: dict[str, Any], participants: dict[str, int | None]) -> str:
+    """ "chez 60 participants du groupe intervention et 58 du groupe de comparaison"."""
+    people = people_text(document, participants)
+    return _("chez %(people)s") % {"people": people} if people else ""
 
 
 def suppressed_text(document: dict[str, Any], row: dict[str, Any]) -> str:
@@ -593,6 +601,7 @@ def finding_for(document: dict[str, Any], row: dict[str, Any]) -> Finding:
         change_text=signed_change_text(change),
         participants=participants,
         participants_text=participants_text(document, participants),
+        people_text=people_text(document, participants),
         suppressed=bool(row.get("suppressed")),
         suppressed_reason=row.get("suppressed_reason")
         or ("small" if row.get("suppressed") else ""),
@@ -644,7 +653,7 @@ def readable_result(document: dict[str, Any], row: dict[str, Any]) -> dict[str, 
             "first": wave_label(document, _baseline(document)),
             "then": wave_label(document, row.get("wave")),
         },
-        "participants": participants_text(document, people).removeprefix(_("chez") + " "),
+        "participants": people_text(document, people),
         "suppressed": bool(row.get("suppressed")),
         "suppressed_text": suppressed_text(document, row) if row.get("suppressed") else "",
         "change": "",
