@@ -55,10 +55,20 @@ def result_table(document: dict[str, Any]) -> list[list[Any]]:
             **row,
             "subgroup": "all" if row["subgroup"] == "all" else row["subgroup"]["dimension"],
             "subgroup_value": "" if row["subgroup"] == "all" else row["subgroup"]["value"],
+            **{key: _flat(row.get(key)) for key in ("groups", "waves", "participants")},
         }
         for row in document["results"]
     ]
     return cell_table(rows, RESULT_COLUMNS, document["min_cell_size"])
+
+
+def _flat(value: Any) -> Any:
+    """Lists and dicts of a result row as one spreadsheet cell: "a, b", "a=60, b=58"."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={'' if item is None else item}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value
 
 
 def cell_table(cells: list[dict[str, Any]], columns: list[str], k: int) -> list[list[Any]]:
