@@ -43,7 +43,7 @@ def unpublished(monkeypatch):
 
 
 def test_campaign_page_renders_published_results(client, site, published):
-    html = client.get(site.campaign_page.url).content.decode()
+    html = client.get(site.campaign_page.url).content.decode().replace("\xa0", " ")
     # The summary sentence (it used to be a hand-written fake: "12 minutes par jour").
     assert "a augmenté de 12,3 min/jour (IC à 95 % : 4,1 à 20,5)" in html
     assert "chez 52 participants" in html
@@ -55,12 +55,12 @@ def test_campaign_page_renders_published_results(client, site, published):
 
 
 def test_campaign_page_says_when_nothing_is_published(client, site, unpublished):
-    html = client.get(site.campaign_page.url).content.decode()
+    html = client.get(site.campaign_page.url).content.decode().replace("\xa0", " ")
     assert "Résultats pas encore publiés" in html
 
 
 def test_campaign_page_shows_the_codesign_story(client, site, unpublished):
-    html = client.get(site.campaign_page.url).content.decode()
+    html = client.get(site.campaign_page.url).content.decode().replace("\xa0", " ")
     for text in ("Mutuelle test", "Financeur", "Faire un défi", "Atelier 2", "Atelier 9"):
         assert text in html
 

@@ -14,6 +14,7 @@ from livinglab.evaluation.runs.findings import (
     decimals_for,
     format_number,
     format_p_value,
+    french_spacing,
     readable_results,
     summary_of_findings,
     summary_sentences,
@@ -374,3 +375,7 @@ def test_run_summary_and_workbook_use_labels_and_carry_the_summary():
     sheet = load_workbook(BytesIO(results_xlsx(run)))["summary"]
     cells = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert summary_sentences(run)[0] in cells
+
+
+def test_pages_keep_french_spacing_together():
+    assert french_spacing("« Sommeil » : 95 % ; x") == "«\xa0Sommeil\xa0»\xa0: 95\xa0%\xa0; x"

@@ -121,6 +121,18 @@ def format_p_value(p: float | None) -> str:
     return format_number(p, 3)
 
 
+# French typography: no line break inside « … » nor before ":", "%", ";" (no-break spaces).
+_NO_BREAK = {"« ": "«\u00a0", " »": "\u00a0»", " :": "\u00a0:", " %": "\u00a0%", " ;": "\u00a0;"}
+
+
+def french_spacing(text: str) -> str:
+    """The same text with no-break spaces where French typography wants them (for pages)."""
+    text = str(text)
+    for plain, kept in _NO_BREAK.items():
+        text = text.replace(plain, kept)
+    return text
+
+
 def _interval_decimals(estimate: float, low: float | None, high: float | None) -> int:
     """Precision of an estimate and its CI; raised until the estimate is not shown as zero."""
     spread = (high - low) / 2 if low is not None and high is not None else None
