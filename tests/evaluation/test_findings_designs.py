@@ -139,3 +139,27 @@ def test_repeated_sentences_name_their_waves():
         ), sentence
     findings = summary_of_findings(document)
     assert [f.wave_label for f in findings] == ["fin de l'intervention", "suivi 6 mois"]
+
+
+def test_admin_results_page_reads_in_french(client, django_user_model):
+    campaign = simulate_campaign(
+        slug="findings-admin",
+        design="controlled_pre_post",
+        outcomes=(("mvpa_minutes", "continuous"), ("breakfast_daily", "binary")),
+        n_per_group=30,
+    )
+    run_of(campaign, mvpa_minutes="min/jour")
+    run = campaign.runs.get()
+    admin = django_user_model.objects.create_superuser("lire", "lire@example.org", "pw-2026-x")
+    client.force_login(admin)
+    html = client.get(f"/admin/evaluation-runs/run/{run.pk}/").content.decode()
+    html = html.replace("\xa0", " ")
+    for text in ("En bref", "Synthèse et certitude des preuves", "Par rapport au groupe de",
+                 "Certitude des preuves", "Moyenne", "Écart-type", "Ont répondu — mesure initiale",
+                 "Analysés — Mvpa minutes", "différence de différences (régression linéaire)",
+                 "Sexe : Femme"):  # fmt: skip
+        assert text in html, text
+    for raw in ("did_ols", "did_logit", "controlled_pre_post", "cohens_dz", "standardised_did",
+                ">baseline<", "[intervention]", "0.000", "p_adjusted"):  # fmt: skip
+        assert raw not in html, raw
+    assert re.search(r"\+\d+,\d min/jour \(IC à 95 % : ", html)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from livinglab.campaigns import permissions
-from livinglab.evaluation.labels import design_label, group_label, wave_label
-from livinglab.evaluation.runs import charts, dispatch, selectors, services
+from livinglab.evaluation.labels import design_label, flow_stage_label, group_label, wave_label
+from livinglab.evaluation.runs import dispatch, selectors, services
 from livinglab.evaluation.runs.document import hidden_count
 from livinglab.evaluation.runs.findings import (
     decimals_for,
@@ -63,6 +63,33 @@ def descriptive_rows(document: dict) -> list[list[str]]:
                 _french(cell.get("median")),
                 "—" if proportion is None else f"{format_number(100 * proportion, 1)} %",
             ]
+        )
+    return rows
+
+
+def flow_rows(document: dict) -> list[dict[str, str]]:
+    """The participant flow with labels: stage, wave or outcome, group, count ("< k" hidden)."""
+    k = document.get("min_cell_size", 10)
+    flow = document.get("flow") or {}
+    several_groups = len(flow.get("groups") or []) > 1
+    outcomes = {
+        o["indicator"]: o.get("label") or o["indicator"] for o in document.get("outcomes", [])
+    }
+    rows = []
+    for cell in flow.get("stages", []):
+        if cell["group"] != "all" and not several_groups:
+            continue
+        stage = flow_stage_label(cell["stage"])
+        if cell["stage"] == "answered" and cell.get("detail"):
+            stage = f"{stage} — {wave_label(document, cell['detail'])}"
+        elif cell["stage"] == "analysed" and cell.get("detail"):
+            stage = f"{stage} — {outcomes.get(cell['detail'], cell['detail'])}"
+        rows.append(
+            {
+                "stage": stage,
+                "group_label": "" if cell["group"] == "all" else group_label(cell["group"]),
+                "text": hidden_count(k) if cell.get("suppressed") else f"n = {cell['n']}",
+            }
         )
     return rows
 
@@ -143,10 +170,7 @@ def run_detail(request, run_id: int):
             design_label=design_label(document.get("design")),
             descriptive_columns=DESCRIPTIVE_COLUMNS,
             descriptives=descriptive_rows(document),
-            flow=[
-                {**box, "group_label": "" if box["group"] == "all" else group_label(box["group"])}
-                for box in charts.flow_data(document)
-            ],
+            flow=flow_rows(document),
             charts=(run.artifacts or {}).get("charts", []),
         )
     return TemplateResponse(request, "evaluation/runs/detail.html", context)
