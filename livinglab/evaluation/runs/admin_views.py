@@ -9,22 +9,90 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from livinglab.campaigns import permissions
-from livinglab.evaluation.runs import charts, dispatch, selectors, services
-from livinglab.evaluation.runs.document import RESULT_COLUMNS, cell_table, result_table
+from livinglab.evaluation.labels import design_label, flow_stage_label, group_label, wave_label
+from livinglab.evaluation.runs import dispatch, selectors, services
+from livinglab.evaluation.runs.document import hidden_count
+from livinglab.evaluation.runs.findings import (
+    decimals_for,
+    format_number,
+    readable_results,
+    summary_of_findings,
+    summary_sentences,
+)
 from livinglab.evaluation.runs.forms import SampleSizeForm
 from livinglab.evaluation.runs.planning import sample_size_report
 from livinglab.evaluation.runs.views import run_for_evaluator
 
-DESCRIPTIVE_SHOWN = ["indicator", "wave", "group", "n", "mean", "sd", "median", "proportion"]
+DESCRIPTIVE_COLUMNS = [
+    _("Critère"),
+    _("Vague"),
+    _("Groupe"),
+    _("Effectif"),
+    _("Moyenne"),
+    _("Écart-type"),
+    _("Médiane"),
+    _("Proportion"),
+]
 
 
-def _display(table: list[list]) -> list[list[str]]:
-    """Cells as text: numbers to 3 decimals, missing ones as a dash."""
-    return [
-        ["—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
-         for value in row]
-        for row in table
-    ]  # fmt: skip
+def _french(value) -> str:
+    """A descriptive statistic in French, three significant digits; a dash when missing."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return format_number(value, min(decimals_for(value=value) + 1, 6))
+    return str(value)
+
+
+def descriptive_rows(document: dict) -> list[list[str]]:
+    """Descriptive cells with labels and French numbers; a withheld cell shows "< k"."""
+    k = document.get("min_cell_size", 10)
+    rows = []
+    for cell in document.get("descriptives", []):
+        label = [cell.get("label") or cell["indicator"], wave_label(document, cell["wave"])]
+        label.append(group_label(cell["group"]))
+        if cell.get("suppressed"):
+            rows.append([*label, hidden_count(k), "—", "—", "—", "—"])
+            continue
+        proportion = cell.get("proportion")
+        rows.append(
+            [
+                *label,
+                str(cell.get("n", "—")),
+                _french(cell.get("mean")),
+                _french(cell.get("sd")),
+                _french(cell.get("median")),
+                "—" if proportion is None else f"{format_number(100 * proportion, 1)} %",
+            ]
+        )
+    return rows
+
+
+def flow_rows(document: dict) -> list[dict[str, str]]:
+    """The participant flow with labels: stage, wave or outcome, group, count ("< k" hidden)."""
+    k = document.get("min_cell_size", 10)
+    flow = document.get("flow") or {}
+    several_groups = len(flow.get("groups") or []) > 1
+    outcomes = {
+        o["indicator"]: o.get("label") or o["indicator"] for o in document.get("outcomes", [])
+    }
+    rows = []
+    for cell in flow.get("stages", []):
+        if cell["group"] != "all" and not several_groups:
+            continue
+        stage = flow_stage_label(cell["stage"])
+        if cell["stage"] == "answered" and cell.get("detail"):
+            stage = f"{stage} — {wave_label(document, cell['detail'])}"
+        elif cell["stage"] == "analysed" and cell.get("detail"):
+            stage = f"{stage} — {outcomes.get(cell['detail'], cell['detail'])}"
+        rows.append(
+            {
+                "stage": stage,
+                "group_label": "" if cell["group"] == "all" else group_label(cell["group"]),
+                "text": hidden_count(k) if cell.get("suppressed") else f"n = {cell['n']}",
+            }
+        )
+    return rows
 
 
 def runs_index(request):
@@ -85,7 +153,6 @@ def run_start(request, campaign_id: int):
 def run_detail(request, run_id: int):
     run = run_for_evaluator(request.user, run_id)
     document = run.result or {}
-    k = document.get("min_cell_size", 10)
     context = {
         "run": run,
         "campaign": run.campaign,
@@ -98,15 +165,14 @@ def run_detail(request, run_id: int):
     }
     if document:
         context.update(
-            result_columns=RESULT_COLUMNS,
-            results=_display(result_table(document)),
-            descriptive_columns=[*DESCRIPTIVE_SHOWN, "suppressed"],
-            descriptives=_display(
-                cell_table(document["descriptives"], [*DESCRIPTIVE_SHOWN, "suppressed"], k)
-            ),
-            flow=charts.flow_data(document),
+            summary_sentences=summary_sentences(document),
+            findings=[finding.as_dict() for finding in summary_of_findings(document)],
+            results=readable_results(document),
+            design_label=design_label(document.get("design")),
+            descriptive_columns=DESCRIPTIVE_COLUMNS,
+            descriptives=descriptive_rows(document),
+            flow=flow_rows(document),
             charts=(run.artifacts or {}).get("charts", []),
-            summary=selectors.plain_summary(document),
         )
     return TemplateResponse(request, "evaluation/runs/detail.html", context)
 

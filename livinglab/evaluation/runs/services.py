@@ -176,6 +176,7 @@ def _compute(run: EvaluationRun) -> dict[str, Any]:
                 "primary": outcome.primary,
                 "unit": outcome.unit,
                 "higher_is_better": outcome.higher_is_better,
+                "minimal_important_difference": outcome.minimal_important_difference,
             }
             for outcome in dataset.outcomes
         ],
