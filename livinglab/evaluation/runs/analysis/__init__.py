@@ -93,7 +93,8 @@ def analyse(
             rows += suppress_partition(subgroup_rows, plan.min_cell_size)
     progress(62, _("Ajustement pour tests multiples et secret statistique"))
     adjust(rows, plan.correction)
-    rows = [{key: row.get(key) for key in RESULT_KEYS} for row in rows]
+    # "suppression" says why a row is withheld (too small, or protecting another group).
+    rows = [{key: row.get(key) for key in (*RESULT_KEYS, "suppression")} for row in rows]
     primary_all = [r for r in rows if r["subgroup"] == ALL and r["analysis"] == "primary"]
     if not any(r["estimate"] is not None for r in primary_all):
         raise NothingToAnalyse(" ; ".join(notices) or _("Aucun critère n'a pu être analysé."))

@@ -12,9 +12,9 @@ def suppress_rows(rows: list[dict[str, Any]], min_cell_size: int) -> list[dict[s
     published = []
     for row in rows:
         people = row.pop("_people")
-        published.append(
-            _keep_labels(row, stats.suppress_result(row, n=people, min_cell_size=min_cell_size))
-        )
+        shown = stats.suppress_result(row, n=people, min_cell_size=min_cell_size)
+        shown["suppression"] = "primary" if shown["suppressed"] else None  # why, for readers
+        published.append(_keep_labels(row, shown))
     return published
 
 
@@ -38,9 +38,10 @@ def suppress_partition(rows: list[dict[str, Any]], min_cell_size: int) -> list[d
     for row, decision in zip(rows, decisions, strict=True):
         people = row.pop("_people")
         hidden = None if decision["suppressed"] else people
-        published.append(
-            _keep_labels(row, stats.suppress_result(row, n=hidden, min_cell_size=min_cell_size))
-        )
+        shown = stats.suppress_result(row, n=hidden, min_cell_size=min_cell_size)
+        # "primary" (fewer than k) or "complementary" (hidden to protect another group).
+        shown["suppression"] = decision["suppression"]
+        published.append(_keep_labels(row, shown))
     return published
 
 
