@@ -63,6 +63,13 @@ NOT_STATED = _("Non renseigné")
 DESIGNS = {choice.value: choice.label for choice in Protocol.Design}
 CORRECTIONS = {choice.value: choice.label for choice in Protocol.Correction}
 SCALES = {choice.value: choice.label for choice in Scale}
+# Usual wave codes, for waves the protocol left without a label of their own.
+WAVES = {
+    "baseline": _("mesure initiale"),
+    "pre": _("avant l'intervention"),
+    "post": _("fin de l'intervention"),
+    "followup": _("suivi"),
+}
 FLOW_STAGES = {
     "withdrawn": _("Retirés"),
     "enrolled": _("Inclus"),
@@ -123,5 +130,11 @@ def subgroup_label(subgroup: Any) -> str:
 
 
 def wave_label(document: dict[str, Any], code: str | None) -> str:
-    """A wave's label as the protocol names it (the document's ``wave_labels``), else its code."""
-    return _lookup(document.get("wave_labels") or {}, code)
+    """A wave's label as the protocol names it (the document's ``wave_labels``); a wave left
+    unlabelled reads as its usual name ("baseline" → "mesure initiale") or its code in words."""
+    if code is None or code == "":
+        return ""
+    label = (document.get("wave_labels") or {}).get(code) or code
+    if label != code:
+        return str(label)
+    return str(WAVES.get(code, code.replace("-", " ").replace("_", " ")))

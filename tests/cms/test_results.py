@@ -3,22 +3,30 @@
 import pytest
 
 import livinglab.evaluation.runs.selectors as evaluation_selectors
+from livinglab.evaluation.runs.selectors import public_results
+from tests.evaluation.test_findings import document, row
 
-PUBLISHED = {
-    "summary": "L'activité physique a augmenté de 12 minutes par jour.",
-    "results": [
-        {
-            "indicator": "mvpa_minutes",
-            "label": "Activité physique (min/jour)",
-            "subgroup": "all",
-            "estimate": 12.3,
-            "ci_low": 4.1,
-            "ci_high": 20.5,
-            "p_value": 0.004,
-            "suppressed": False,
-        },
-        {"indicator": "sleep", "label": "Sommeil", "subgroup": "all", "suppressed": True},
+DOCUMENT = document(
+    row(
+        indicator="mvpa_minutes",
+        label="Activité physique (min/jour)",
+        estimate=12.3,
+        ci_low=4.1,
+        ci_high=20.5,
+        p_value=0.004,
+        p_adjusted=0.004,
+        n=52,
+    ),
+    row(indicator="sleep", label="Sommeil", suppressed=True, estimate=None, n=None),
+    outcomes=[
+        {"indicator": "mvpa_minutes", "label": "Activité physique (min/jour)",
+         "scale": "continuous", "primary": True, "unit": "min/jour", "higher_is_better": True},
+        {"indicator": "sleep", "label": "Sommeil", "scale": "continuous", "primary": True,
+         "unit": "h", "higher_is_better": True},
     ],
+)  # fmt: skip
+PUBLISHED = {
+    **public_results(DOCUMENT),
     "charts": [{"title": "Avant / après", "url": "/charts/1.png"}],
     "pdf_url": "/reports/1.pdf",
 }
@@ -36,10 +44,12 @@ def unpublished(monkeypatch):
 
 def test_campaign_page_renders_published_results(client, site, published):
     html = client.get(site.campaign_page.url).content.decode()
-    assert "12 minutes par jour" in html
-    assert "Activité physique (min/jour)" in html
-    assert "12,30" in html and "4,10" in html  # French decimal separator
-    assert "effectif trop faible" in html
+    # The summary sentence (it used to be a hand-written fake: "12 minutes par jour").
+    assert "a augmenté de 12,3 min/jour (IC à 95 % : 4,1 à 20,5)" in html
+    assert "chez 52 participants" in html
+    assert "Résumé des résultats principaux et certitude des preuves" in html
+    assert "+12,3 min/jour (IC à 95 % : 4,1 à 20,5)" in html  # French decimals
+    assert "masqué : moins de 10 personnes" in html
     assert 'alt="Avant / après"' in html
     assert 'href="/reports/1.pdf"' in html
 

@@ -48,3 +48,16 @@ def test_none_method_and_bad_input():
         adjust_pvalues(p_values=[0.2], method="bonferroni")
     with pytest.raises(ValueError):
         adjust_pvalues(p_values=[1.2], method="holm")
+
+
+def test_a_missing_p_value_keeps_its_place_when_the_family_is_fixed():
+    # The protocol fixes m = 3; one result is suppressed. Holm (1979) with m = 3 and the
+    # unknown p-value counted as the largest: 0.01 · 3 = 0.03, max(0.03, 0.04 · 2) = 0.08.
+    adjusted = adjust_pvalues(p_values=[0.01, None, 0.04], method="holm", missing="count")
+    assert adjusted[1] is None
+    assert adjusted[0] == pytest.approx(0.03) and adjusted[2] == pytest.approx(0.08)
+    # Benjamini–Hochberg likewise uses m = 3: 0.04 · 3/2 = 0.06, 0.01 · 3 = 0.03.
+    bh = adjust_pvalues(p_values=[0.01, None, 0.04], method="fdr_bh", missing="count")
+    assert bh[0] == pytest.approx(0.03) and bh[2] == pytest.approx(0.06)
+    with pytest.raises(ValueError):
+        adjust_pvalues(p_values=[0.2], method="holm", missing="ignore")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from livinglab.evaluation.stats import mcnemar, paired_t, wilcoxon_signed_rank
+from livinglab.evaluation.stats.paired import newcombe_paired_interval
 
 # R datasets::sleep (Cushny & Peebles): extra hours of sleep, same 10 patients, two drugs.
 SLEEP_DRUG_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
@@ -130,8 +131,11 @@ def test_mcnemar_chi2_reproduces_r_presidential_approval():
     assert result.p_value == pytest.approx(4.115e-05, abs=5e-9)
     assert result.estimate == pytest.approx(-0.04)
     # Wald SE of a paired difference: sqrt((b + c) − (b − c)²/n) / n = 0.00955 (the 0.0095
-    # Agresti prints in his textbook treatment of this table).
-    assert (result.ci_high - result.ci_low) / (2 * 1.959964) == pytest.approx(0.00955, abs=5e-5)
+    # Agresti prints in his textbook treatment of this table). The interval itself is now
+    # Newcombe's (see below); with 1600 pairs it is close to the Wald one.
+    assert result.extra["wald_standard_error"] == pytest.approx(0.00955, abs=5e-5)
+    assert (result.ci_high - result.ci_low) / (2 * 1.959964) == pytest.approx(0.00955, abs=2e-4)
+    assert result.risk_difference == result.estimate and result.odds_ratio == result.effect_size
     assert result.effect_size == pytest.approx(86 / 150)
     assert result.effect_size_ci_high < 1
 
@@ -161,6 +165,32 @@ def test_mcnemar_exact_matches_binom_test():
     assert result.effect_size_ci_low == pytest.approx(0.02086253 / (1 - 0.02086253), rel=1e-6)
     assert result.effect_size_ci_high == pytest.approx(0.48413775 / (1 - 0.48413775), rel=1e-6)
     assert result.estimate == pytest.approx((2 - 10) / 32)
+
+
+def test_mcnemar_interval_reproduces_newcombe_square_and_add():
+    # Fagerland, Lydersen & Laake, Statistical Analysis of Contingency Tables (2017), ch. 8,
+    # complete response before × after consolidation therapy (Cavo et al. 2012), table
+    # [[59, 6], [16, 80]] (rows: before): the Newcombe square-and-add interval (Newcombe 1998,
+    # Stat Med 17:2635, method 10) prints "estimate = -0.0621 (95% CI -0.1186 to -0.0046)"
+    # for before − after (R package contingencytables, tests/testthat/test-ch8.R).
+    baseline, followup = _pairs_from_table(stay_1=59, up=16, down=6, stay_0=80)
+    result = mcnemar(baseline=baseline, followup=followup)
+    assert result.estimate == pytest.approx(0.0621, abs=5e-5)
+    assert result.ci_low == pytest.approx(0.0046, abs=5e-5)
+    assert result.ci_high == pytest.approx(0.1186, abs=5e-5)
+    assert (result.risk_difference_ci_low, result.risk_difference_ci_high) == (
+        result.ci_low,
+        result.ci_high,
+    )
+    assert result.odds_ratio == pytest.approx(16 / 6)
+    assert result.odds_ratio_ci_low == result.effect_size_ci_low
+
+
+def test_newcombe_interval_does_not_collapse_without_discordant_pairs():
+    # The Wald interval of a paired difference with b = c = 0 is 0 ± 0 ("0,00 (0,00 à 0,00)").
+    low, high = newcombe_paired_interval(stay_1=3, up=0, down=0, stay_0=27)
+    assert low < 0 < high
+    assert -1 <= low and high <= 1
 
 
 def test_mcnemar_rejects_non_binary_values():

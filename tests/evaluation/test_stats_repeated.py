@@ -3,8 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from livinglab.evaluation.stats import fit_random_intercepts, mixed_model, variance_components
+from livinglab.evaluation.stats import (
+    fit_random_intercepts,
+    mixed_model,
+    satterthwaite,
+    variance_components,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +99,80 @@ def test_missing_follow_up_is_used_not_dropped(sleepstudy):
     )
     assert results[-1].n == 15
     assert results[0].extra["n_observations"] == 177
+
+
+def test_satterthwaite_reproduces_lmertest_sleepstudy(sleepstudy):
+    # lmerTest (Kuznetsova, Brockhoff & Christensen 2017, J Stat Softw 82(13)):
+    # summary(lmer(Reaction ~ Days + (1 | Subject), sleepstudy)) prints
+    #   (Intercept) 251.4051  9.7467  22.8102  25.79  <2e-16
+    #   Days         10.4673  0.8042 161.0000  13.02  <2e-16
+    fixed = pd.DataFrame({"intercept": 1.0, "Days": sleepstudy["Days"]})
+    fit = fit_random_intercepts(
+        y=sleepstudy["Reaction"], fixed=fixed, subject=sleepstudy["Subject"]
+    )
+    (intercept, days) = satterthwaite(
+        y=sleepstudy["Reaction"],
+        fixed=fixed.to_numpy(),
+        subject=sleepstudy["Subject"],
+        variances=variance_components(fit),
+        contrasts=[np.array([1.0, 0.0]), np.array([0.0, 1.0])],
+    )
+    assert days[0] == pytest.approx(0.8042, abs=5e-5)
+    assert days[1] == pytest.approx(161.0, abs=5e-3) and days[2] == "satterthwaite"
+    assert fit.fe_params["Days"] / days[0] == pytest.approx(13.02, abs=5e-3)
+    assert intercept[0] == pytest.approx(9.7467, abs=5e-4)
+    # statsmodels stops its REML optimisation a little short of lme4's optimum (subject
+    # variance 1378.23 vs 1378.18): the df agree to 0.01, not to the fourth decimal.
+    assert intercept[1] == pytest.approx(22.8102, abs=0.01)
+
+
+def test_wave_contrasts_have_between_within_df(sleepstudy):
+    # Balanced random-intercept design: Satterthwaite equals the between-within method, the
+    # subject × wave error df (18 − 1)(10 − 1) = 153, and the test is the two-way ANOVA t.
+    results = mixed_model(
+        y=sleepstudy["Reaction"], wave=sleepstudy["Days"], subject=sleepstudy["Subject"]
+    )
+    for result in results:
+        assert result.df == pytest.approx(153, abs=0.01)
+        assert result.extra["df_method"] == "satterthwaite"
+        margin = stats.t.ppf(0.975, result.df) * result.extra["standard_error"]
+        assert result.ci_high - result.estimate == pytest.approx(margin)
+        assert result.p_value == pytest.approx(2 * stats.t.sf(abs(result.statistic), result.df))
+
+
+def test_small_sample_df_are_smaller_than_wald(sleepstudy):
+    # With 6 subjects and 3 days the contrast df are (6 − 1)(3 − 1) = 10: a t(10) interval is
+    # wider than the Wald z interval statsmodels reports.
+    subset = sleepstudy[sleepstudy["Subject"].isin(sleepstudy["Subject"].unique()[:6])]
+    subset = subset[subset["Days"].isin([0, 1, 2])]
+    results = mixed_model(y=subset["Reaction"], wave=subset["Days"], subject=subset["Subject"])
+    for result in results:
+        assert result.df == pytest.approx(10, abs=0.01)
+        z_half_width = stats.norm.ppf(0.975) * result.extra["standard_error"]
+        assert result.ci_high - result.estimate > z_half_width
+
+
+def test_boundary_fit_falls_back_to_residual_df():
+    # No between-subject variance at all: the REML information is singular at σ²_s = 0.
+    rng = np.random.default_rng(5)
+    subjects = np.repeat(np.arange(12), 3)
+    waves = np.tile([0, 1, 2], 12)
+    y = rng.normal(0, 1, subjects.size) + 0.5 * waves
+    fixed = np.column_stack([np.ones(subjects.size), waves == 1, waves == 2]).astype(float)
+    (result,) = satterthwaite(
+        y=y,
+        fixed=fixed,
+        subject=subjects,
+        variances={"residual": 1.0, "subject": 0.0},
+        contrasts=[np.array([0.0, 1.0, 0.0])],
+    )
+    assert result[1] == 36 - 3 and result[2] == "residual"
+
+
+def test_site_model_gets_satterthwaite_df(sleepstudy):
+    site = sleepstudy["Subject"].rank(method="dense").astype(int) % 3
+    results = mixed_model(
+        y=sleepstudy["Reaction"], wave=sleepstudy["Days"], subject=sleepstudy["Subject"], site=site
+    )
+    # Within-subject contrasts of a balanced design: still (18 − 1)(10 − 1) df.
+    assert results[0].df == pytest.approx(153, abs=0.5)

@@ -27,6 +27,16 @@ class Indicator(models.Model):
     min_value = models.FloatField(_("valeur minimale"), null=True, blank=True)
     max_value = models.FloatField(_("valeur maximale"), null=True, blank=True)
     higher_is_better = models.BooleanField(_("plus haut = mieux"), default=True)
+    minimal_important_difference = models.FloatField(
+        _("différence minimale importante"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Plus petit changement qui compte pour les personnes concernées, dans l'unité de "
+            "l'indicateur (en points de pourcentage pour un indicateur oui/non). Sert à juger "
+            "la précision des résultats (docs/certainty.md)."
+        ),
+    )
     instrument = models.CharField(_("instrument"), max_length=200, blank=True)
     reference = models.TextField(_("référence"), blank=True)
     scoring = models.JSONField(

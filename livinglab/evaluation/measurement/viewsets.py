@@ -66,5 +66,6 @@ class IndicatorViewSet(ModelViewSet):
     inspect_view_enabled = True
     form_fields = [
         "code", "label", "label_en", "question", "scale", "unit", "min_value", "max_value",
-        "higher_is_better", "instrument", "reference", "scoring", "themes",
+        "higher_is_better", "minimal_important_difference", "instrument", "reference", "scoring",
+        "themes",
     ]  # fmt: skip

@@ -8,22 +8,63 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from livinglab.campaigns import permissions
+from livinglab.evaluation.labels import design_label, group_label, wave_label
 from livinglab.evaluation.runs import charts, dispatch, selectors, services
-from livinglab.evaluation.runs.document import RESULT_COLUMNS, cell_table, result_table
+from livinglab.evaluation.runs.document import hidden_count
+from livinglab.evaluation.runs.findings import (
+    decimals_for,
+    format_number,
+    readable_results,
+    summary_of_findings,
+    summary_sentences,
+)
 from livinglab.evaluation.runs.forms import SampleSizeForm
 from livinglab.evaluation.runs.planning import sample_size_report
 from livinglab.evaluation.runs.views import run_for_evaluator
 
-DESCRIPTIVE_SHOWN = ["indicator", "wave", "group", "n", "mean", "sd", "median", "proportion"]
+DESCRIPTIVE_COLUMNS = [
+    _("Critère"),
+    _("Vague"),
+    _("Groupe"),
+    _("Effectif"),
+    _("Moyenne"),
+    _("Écart-type"),
+    _("Médiane"),
+    _("Proportion"),
+]
 
 
-def _display(table: list[list]) -> list[list[str]]:
-    """Cells as text: numbers to 3 decimals, missing ones as a dash."""
-    return [
-        ["—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
-         for value in row]
-        for row in table
-    ]  # fmt: skip
+def _french(value) -> str:
+    """A descriptive statistic in French, three significant digits; a dash when missing."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return format_number(value, min(decimals_for(value=value) + 1, 6))
+    return str(value)
+
+
+def descriptive_rows(document: dict) -> list[list[str]]:
+    """Descriptive cells with labels and French numbers; a withheld cell shows "< k"."""
+    k = document.get("min_cell_size", 10)
+    rows = []
+    for cell in document.get("descriptives", []):
+        label = [cell.get("label") or cell["indicator"], wave_label(document, cell["wave"])]
+        label.append(group_label(cell["group"]))
+        if cell.get("suppressed"):
+            rows.append([*label, hidden_count(k), "—", "—", "—", "—"])
+            continue
+        proportion = cell.get("proportion")
+        rows.append(
+            [
+                *label,
+                str(cell.get("n", "—")),
+                _french(cell.get("mean")),
+                _french(cell.get("sd")),
+                _french(cell.get("median")),
+                "—" if proportion is None else f"{format_number(100 * proportion, 1)} %",
+            ]
+        )
+    return rows
 
 
 def runs_index(request):
@@ -84,7 +125,6 @@ def run_start(request, campaign_id: int):
 def run_detail(request, run_id: int):
     run = run_for_evaluator(request.user, run_id)
     document = run.result or {}
-    k = document.get("min_cell_size", 10)
     context = {
         "run": run,
         "campaign": run.campaign,
@@ -97,15 +137,17 @@ def run_detail(request, run_id: int):
     }
     if document:
         context.update(
-            result_columns=RESULT_COLUMNS,
-            results=_display(result_table(document)),
-            descriptive_columns=[*DESCRIPTIVE_SHOWN, "suppressed"],
-            descriptives=_display(
-                cell_table(document["descriptives"], [*DESCRIPTIVE_SHOWN, "suppressed"], k)
-            ),
-            flow=charts.flow_data(document),
+            summary_sentences=summary_sentences(document),
+            findings=[finding.as_dict() for finding in summary_of_findings(document)],
+            results=readable_results(document),
+            design_label=design_label(document.get("design")),
+            descriptive_columns=DESCRIPTIVE_COLUMNS,
+            descriptives=descriptive_rows(document),
+            flow=[
+                {**box, "group_label": "" if box["group"] == "all" else group_label(box["group"])}
+                for box in charts.flow_data(document)
+            ],
             charts=(run.artifacts or {}).get("charts", []),
-            summary=selectors.plain_summary(document),
         )
     return TemplateResponse(request, "evaluation/runs/detail.html", context)
 

@@ -36,6 +36,7 @@ class OutcomeData:
     higher_is_better: bool
     unit: str
     values: pd.DataFrame
+    minimal_important_difference: float | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
                 higher_is_better=indicator.higher_is_better,
                 unit=indicator.unit,
                 values=table,
+                minimal_important_difference=indicator.minimal_important_difference,
             )
         )
     return EvaluationDataset(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from livinglab.core.spreadsheets import escape_formula
 from livinglab.evaluation.runs.analysis import RESULT_KEYS
+from livinglab.evaluation.runs.findings import summary_of_findings, summary_sentences
 
 # The results JSON keys, with the subgroup split in two columns and no "extra".
 RESULT_COLUMNS = [
@@ -54,10 +55,20 @@ def result_table(document: dict[str, Any]) -> list[list[Any]]:
             **row,
             "subgroup": "all" if row["subgroup"] == "all" else row["subgroup"]["dimension"],
             "subgroup_value": "" if row["subgroup"] == "all" else row["subgroup"]["value"],
+            **{key: _flat(row.get(key)) for key in ("groups", "waves", "participants")},
         }
         for row in document["results"]
     ]
     return cell_table(rows, RESULT_COLUMNS, document["min_cell_size"])
+
+
+def _flat(value: Any) -> Any:
+    """Lists and dicts of a result row as one spreadsheet cell: "a, b", "a=60, b=58"."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={'' if item is None else item}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value
 
 
 def cell_table(cells: list[dict[str, Any]], columns: list[str], k: int) -> list[list[Any]]:
@@ -75,7 +86,14 @@ def cell_table(cells: list[dict[str, Any]], columns: list[str], k: int) -> list[
 
 
 def results_json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    """The results document with what people read first: the plain-language summary (one
+    sentence per primary result) and the summary-of-findings rows."""
+    readable = {
+        **document,
+        "summary": summary_sentences(document),
+        "findings": [finding.as_dict() for finding in summary_of_findings(document)],
+    }
+    return json.dumps(readable, ensure_ascii=False, indent=2).encode()
 
 
 def results_csv(document: dict[str, Any]) -> bytes:

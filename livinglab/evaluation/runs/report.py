@@ -102,14 +102,14 @@ class Section:
 
 
 def _suppression_text(row: dict[str, Any], k: int) -> str:
-    if row.get("suppression") == "complementary":
+    if row.get("suppressed_reason") == "complement":
         return _("masqué pour protéger un autre groupe plus petit que %(k)d personnes") % {"k": k}
     return _("supprimé : effectif inférieur à %(k)d personnes") % {"k": k}
 
 
 def _hidden_n(row: dict[str, Any], k: int) -> str:
     """A group hidden to protect another one may be large: its count is not "< k"."""
-    return _("masqué") if row.get("suppression") == "complementary" else hidden_count(k)
+    return _("masqué") if row.get("suppressed_reason") == "complement" else hidden_count(k)
 
 
 def result_rows(document: dict[str, Any]) -> list[dict[str, str]]:

@@ -8,7 +8,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from livinglab.campaigns.models import Campaign
-from livinglab.evaluation.runs.findings import summary_sentences
+from livinglab.evaluation.labels import design_label
+from livinglab.evaluation.runs.findings import (
+    readable_results,
+    summary_of_findings,
+    summary_sentences,
+)
 from livinglab.evaluation.runs.models import EvaluationRun
 
 PUBLIC_RESULT_KEYS = (
@@ -26,6 +31,16 @@ PUBLIC_RESULT_KEYS = (
     "effect_size",
     "effect_size_name",
     "suppressed",
+    "suppressed_reason",
+    "participants",
+    "groups",
+    "waves",
+    "risk_difference",
+    "risk_difference_ci_low",
+    "risk_difference_ci_high",
+    "odds_ratio",
+    "odds_ratio_ci_low",
+    "odds_ratio_ci_high",
 )
 
 
@@ -56,18 +71,34 @@ def published_results_for(campaign: Campaign) -> dict[str, Any] | None:
         for chart in (run.artifacts or {}).get("charts", [])
     ]
     return {
-        "summary": plain_summary(document),
-        "results": [
-            {key: row.get(key) for key in PUBLIC_RESULT_KEYS}
-            for row in document["results"]
-            if row["analysis"] == "primary"
-        ],
+        **public_results(document),
         "charts": charts,
         "pdf_url": reverse("evaluation_runs:public_report", args=[run.pk])
         if (run.artifacts or {}).get("pdf")
         else None,
         "run_id": run.pk,
         "published_at": run.published_at.isoformat(),
+    }
+
+
+def public_results(document: dict[str, Any]) -> dict[str, Any]:
+    """What a published document shows to everyone: the summary, the summary of findings, then
+    the other outcomes and the subgroups (readable rows), and the raw public result rows."""
+    readable = [row for row in readable_results(document) if row["analysis"] == "primary"]
+    return {
+        "summary": plain_summary(document),
+        "summary_sentences": summary_sentences(document),
+        "findings": [finding.as_dict() for finding in summary_of_findings(document)],
+        "secondary": [
+            row for row in readable if not row["is_subgroup"] and not row["primary_outcome"]
+        ],
+        "subgroups": [row for row in readable if row["is_subgroup"]],
+        "design_label": design_label(document.get("design")),
+        "results": [
+            {key: row.get(key) for key in PUBLIC_RESULT_KEYS}
+            for row in document["results"]
+            if row["analysis"] == "primary"
+        ],
     }
 
 

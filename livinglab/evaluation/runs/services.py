@@ -22,6 +22,7 @@ from livinglab.evaluation.measurement.models import Protocol
 from livinglab.evaluation.measurement.protocols import current_protocol, protocol_hash
 from livinglab.evaluation.runs import dispatch
 from livinglab.evaluation.runs.analysis import AnalysisPlan, NothingToAnalyse, analyse
+from livinglab.evaluation.runs.analysis.plan import outcome_family
 from livinglab.evaluation.runs.dataset import load_dataset, load_re_aim_context
 from livinglab.evaluation.runs.models import EvaluationRun
 from livinglab.evaluation.runs.signals import results_published
@@ -43,6 +44,10 @@ def analysis_plan(protocol: Protocol) -> AnalysisPlan:
         correction=protocol.correction,
         min_cell_size=protocol.min_cell_size,
         subgroup_dimensions=list(protocol.subgroup_dimensions or []),
+        families={
+            outcome.indicator.code: outcome_family(outcome)
+            for outcome in protocol.outcomes.select_related("indicator")
+        },
     )
 
 
@@ -171,12 +176,14 @@ def _compute(run: EvaluationRun) -> dict[str, Any]:
                 "primary": outcome.primary,
                 "unit": outcome.unit,
                 "higher_is_better": outcome.higher_is_better,
+                "minimal_important_difference": outcome.minimal_important_difference,
             }
             for outcome in dataset.outcomes
         ],
         "flow": numbers["flow"],
         "descriptives": numbers["descriptives"],
         "results": numbers["results"],
+        "attrition": numbers["attrition"],
         "deviations": deviations(protocol=protocol, fingerprint=run.protocol_hash),
         "notices": numbers["notices"],
         "re_aim": _suppress_context(load_re_aim_context(campaign=campaign), plan.min_cell_size),

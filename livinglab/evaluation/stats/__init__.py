@@ -5,11 +5,20 @@ Sign convention: estimate = follow-up − baseline, and for controlled designs
 sizes carry the same sign.
 """
 
-from .controlled import Coefficient, ancova, did_logit, did_ols, logit_cluster, ols_cluster
-from .descriptives import descriptives
+from .controlled import (
+    Coefficient,
+    ancova,
+    cr2_contrast,
+    did_logit,
+    did_ols,
+    logit_cluster,
+    ols_cluster,
+    risk_difference_did,
+)
+from .descriptives import descriptives, standardised_difference
 from .multiplicity import adjust_pvalues
 from .paired import mcnemar, paired_t
-from .repeated import fit_random_intercepts, mixed_model, variance_components
+from .repeated import fit_random_intercepts, mixed_model, satterthwaite, variance_components
 from .results import TestResult
 from .sample_size import sample_size, t_test_power
 from .signed_rank import wilcoxon_signed_rank
@@ -21,6 +30,7 @@ __all__ = [
     "adjust_pvalues",
     "ancova",
     "check_min_cell_size",
+    "cr2_contrast",
     "descriptives",
     "did_logit",
     "did_ols",
@@ -30,9 +40,12 @@ __all__ = [
     "mixed_model",
     "ols_cluster",
     "paired_t",
+    "risk_difference_did",
     "sample_size",
+    "satterthwaite",
     "suppress_cells",
     "suppress_result",
+    "standardised_difference",
     "t_test_power",
     "variance_components",
     "wilcoxon_signed_rank",

@@ -167,8 +167,12 @@ def ancova(
 ) -> TestResult:
     """ANCOVA ``followup ~ baseline + group`` on complete pairs; estimate = group coefficient.
 
-    Classical OLS SEs, or cluster-robust (as in ``ols_cluster``) when ``cluster`` is given.
-    The effect size divides by the pooled within-group baseline SD, like the DiD.
+    One row per participant: classical OLS, t with the residual N − 3 degrees of freedom (R's
+    ``summary(lm())``). When ``cluster`` groups several participants (sites), the standard
+    error is the CR2 ("bias-reduced linearisation") cluster-robust one with Bell–McCaffrey
+    degrees of freedom (``cr2_contrast``); clusters of one participant each change nothing,
+    so they fall back to the classical fit. The effect size divides by the pooled
+    within-group baseline SD, like the DiD.
     """
     columns = {"baseline": as_float(baseline), "followup": as_float(followup)}
     columns["group"] = as_float(group)
@@ -179,33 +183,81 @@ def ancova(
     if frame["group"].nunique() < 2 or len(frame) < 4:
         return empty_result("ancova", len(frame), "needs both groups and at least 4 pairs")
     design = sm.add_constant(frame[["baseline", "group"]])
-    if cluster is None:
-        fit = sm.OLS(frame["followup"], design).fit()
+    fit = sm.OLS(frame["followup"], design).fit()
+    n_clusters = int(frame["cluster"].nunique())
+    estimate = float(fit.params["group"])
+    if n_clusters == len(frame):
+        standard_error, df, variance = float(fit.bse["group"]), float(fit.df_resid), "classical"
     else:
-        groups = pd.factorize(frame["cluster"])[0]
-        fit = sm.OLS(frame["followup"], design).fit(
-            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        contrast = (design.columns == "group").astype(float)
+        variance_cr2, df = cr2_contrast(
+            design=design.to_numpy(),
+            residuals=fit.resid.to_numpy(),
+            cluster=frame["cluster"].to_numpy(),
+            contrast=contrast,
         )
-    effect = _coefficients(fit, alpha)["group"]
+        standard_error, variance = math.sqrt(variance_cr2), "CR2"
+    statistic = estimate / standard_error
+    margin = stats.t.ppf(1 - alpha / 2, df) * standard_error
     sizes = frame.groupby("group")["baseline"].agg(["count", "var"])
     sd = math.sqrt(float(((sizes["count"] - 1) * sizes["var"]).sum() / (len(frame) - 2)))
     scale = sd if sd > 0 else math.nan
-    df = float(getattr(fit, "df_resid_inference", None) or fit.df_resid)
     return TestResult(
         method="ancova",
         n=len(frame),
-        estimate=effect.estimate,
-        ci_low=effect.ci_low,
-        ci_high=effect.ci_high,
-        statistic=effect.statistic,
+        estimate=estimate,
+        ci_low=estimate - margin,
+        ci_high=estimate + margin,
+        statistic=statistic,
         df=df,
-        p_value=effect.p_value,
-        effect_size=effect.estimate / scale,
+        p_value=float(2 * stats.t.sf(abs(statistic), df)),
+        effect_size=estimate / scale,
         effect_size_name="standardised_ancova_difference",
-        effect_size_ci_low=effect.ci_low / scale,
-        effect_size_ci_high=effect.ci_high / scale,
-        extra={"standard_error": effect.standard_error, "baseline_sd": sd},
+        effect_size_ci_low=(estimate - margin) / scale,
+        effect_size_ci_high=(estimate + margin) / scale,
+        extra={
+            "standard_error": standard_error,
+            "baseline_sd": sd,
+            "variance": variance,
+            "n_clusters": n_clusters,
+        },
     )
+
+
+def cr2_contrast(
+    *, design: np.ndarray, residuals: np.ndarray, cluster: ArrayLike, contrast: np.ndarray
+) -> tuple[float, float]:
+    """CR2 cluster-robust variance of c'β and its Bell–McCaffrey degrees of freedom.
+
+    Bell & McCaffrey (2002), Survey Methodology 28:169–181; Imbens & Kolesár (2016), Review of
+    Economics and Statistics 98:701–712; Pustejovsky & Tipton (2018), JBES 36:672–683
+    (R clubSandwich ``vcovCR(type = "CR2")`` with ``coef_test(test = "Satterthwaite")``), under
+    the working model of independent, equal-variance errors: residuals of cluster g are
+    adjusted by A_g = (I − H_gg)^(−1/2), and the df are (Σλ)²/Σλ² for the eigenvalues λ of
+    G'G, with G's column g = (I − H)_{·g} A_g X_g (X'X)⁻¹ c.
+    """
+    bread = np.linalg.inv(design.T @ design)
+    direction = bread @ contrast
+    codes = pd.factorize(labels(cluster))[0]
+    meat_terms, columns = [], []
+    for code in range(int(codes.max()) + 1):
+        rows = np.flatnonzero(codes == code)
+        block = design[rows]
+        leverage = block @ bread @ block.T
+        values, vectors = np.linalg.eigh(np.eye(len(rows)) - leverage)
+        if values.min() <= 1e-12:
+            raise ArithmeticError("a cluster is fitted exactly: CR2 is not defined")
+        adjust = vectors @ np.diag(values**-0.5) @ vectors.T
+        weights = adjust @ block @ direction  # A_g X_g (X'X)⁻¹ c
+        meat_terms.append(float(weights @ residuals[rows]))
+        column = -design @ (bread @ (block.T @ weights))
+        column[rows] += weights
+        columns.append(column)
+    variance = float(np.sum(np.square(meat_terms)))
+    gram = np.array(columns) @ np.array(columns).T
+    eigen = np.linalg.eigvalsh(gram)
+    df = float(eigen.sum() ** 2 / np.square(eigen).sum())
+    return variance, df
 
 
 def logit_cluster(
@@ -220,19 +272,11 @@ def logit_cluster(
     The sandwich is scaled by G/(G−1) only, the default of R ``sandwich::vcovCL`` for glm
     objects and of Stata's ``logit, vce(cluster)``.
     """
-    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
-    groups = pd.factorize(labels(cluster))[0]
-    n_clusters = int(groups.max()) + 1
-    fit = sm.GLM(as_float(y), design, family=sm.families.Binomial()).fit(
-        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
-    )
-    variances = np.clip(np.diag(fit.cov_params()), 0, None)  # rounding can dip below 0
-    standard_errors = np.sqrt(variances * n_clusters / (n_clusters - 1))
+    params, covariance = _logit_fit(y=y, regressors=regressors, cluster=cluster)
+    standard_errors = np.sqrt(np.clip(np.diag(covariance), 0, None))  # rounding can dip below 0
     critical = stats.norm.ppf(1 - alpha / 2)
     result = {}
-    for name, estimate, standard_error in zip(
-        fit.params.index, fit.params, standard_errors, strict=True
-    ):
+    for name, estimate, standard_error in zip(params.index, params, standard_errors, strict=True):
         z_value = estimate / standard_error
         result[name] = Coefficient(
             estimate=float(estimate),
@@ -243,6 +287,47 @@ def logit_cluster(
             ci_high=float(estimate + critical * standard_error),
         )
     return result
+
+
+def _logit_fit(
+    *, y: ArrayLike, regressors: Mapping[str, ArrayLike], cluster: ArrayLike
+) -> tuple[pd.Series, np.ndarray]:
+    """Logit coefficients and their cluster-robust covariance scaled by G/(G−1)."""
+    design = sm.add_constant(pd.DataFrame({name: as_float(v) for name, v in regressors.items()}))
+    groups = pd.factorize(labels(cluster))[0]
+    n_clusters = int(groups.max()) + 1
+    fit = sm.GLM(as_float(y), design, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
+    )
+    return fit.params, np.asarray(fit.cov_params()) * n_clusters / (n_clusters - 1)
+
+
+# The four cells of y ~ group * wave as design rows (const, group, wave, group × wave) and
+# their sign in the difference-in-differences (intervention change − comparison change).
+_DID_CELLS = ((1.0, (1, 1, 1, 1)), (-1.0, (1, 1, 0, 0)), (-1.0, (1, 0, 1, 0)), (1.0, (1, 0, 0, 0)))
+
+
+def risk_difference_did(
+    params: ArrayLike, covariance: ArrayLike, alpha: float = 0.05
+) -> tuple[float, float, float, float]:
+    """Difference-in-differences of predicted probabilities of ``y ~ group * wave`` (logit).
+
+    The average marginal effect of the interaction on the probability scale: the model has
+    no other covariate, so every participant of a cell has the cell's predicted probability
+    and the average over the sample is (p₁₁ − p₁₀) − (p₀₁ − p₀₀). Its standard error is the
+    delta method, gradient Σ ± p(1 − p)·x over the cells (Greene, Econometric Analysis,
+    §17.3; Stata ``margins, dydx()`` with ``contrast``). Returns estimate, SE, CI low, high.
+    """
+    beta = as_float(params)
+    estimate, gradient = 0.0, np.zeros(beta.size)
+    for sign, row in _DID_CELLS:
+        x = np.array(row, dtype=float)
+        probability = 1 / (1 + math.exp(-float(x @ beta)))
+        estimate += sign * probability
+        gradient += sign * probability * (1 - probability) * x
+    standard_error = math.sqrt(max(float(gradient @ np.asarray(covariance) @ gradient), 0.0))
+    margin = stats.norm.ppf(1 - alpha / 2) * standard_error
+    return estimate, standard_error, estimate - margin, estimate + margin
 
 
 def did_logit(
@@ -256,24 +341,26 @@ def did_logit(
     """DiD for a 0/1 outcome: logit ``y ~ group * wave`` with cluster-robust SEs.
 
     Equivalent to GEE with an independence working correlation (robust SEs) times G/(G−1).
-    The estimate is the interaction on the log-odds scale (Wald z test); the effect size is
-    its exponential, the ratio of the intervention and comparison odds ratios.
+    The estimate is the interaction on the log-odds scale (Wald z test); the effect size (and
+    ``odds_ratio``) is its exponential, the ratio of the intervention and comparison odds
+    ratios; ``risk_difference`` is the same contrast in probabilities (percentage points / 100,
+    ``risk_difference_did``).
     """
     frame = _long_frame(y, group, wave, cluster)
     if not frame["y"].isin([0.0, 1.0]).all():
         raise ValueError("did_logit needs a 0/1 outcome")
     if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
         return empty_result("did_logit", len(frame), "a group × wave cell is empty or one cluster")
+    regressors = {
+        "group": frame["group"],
+        "wave": frame["wave"],
+        "group_x_wave": frame["group"] * frame["wave"],
+    }
     effect = logit_cluster(
-        y=frame["y"],
-        regressors={
-            "group": frame["group"],
-            "wave": frame["wave"],
-            "group_x_wave": frame["group"] * frame["wave"],
-        },
-        cluster=frame["cluster"],
-        alpha=alpha,
+        y=frame["y"], regressors=regressors, cluster=frame["cluster"], alpha=alpha
     )["group_x_wave"]
+    params, covariance = _logit_fit(y=frame["y"], regressors=regressors, cluster=frame["cluster"])
+    risk, risk_se, risk_low, risk_high = risk_difference_did(params, covariance, alpha)
     proportions = frame.groupby(["group", "wave"])["y"].mean()
     return TestResult(
         method="did_logit",
@@ -288,8 +375,15 @@ def did_logit(
         effect_size_name="odds_ratio",
         effect_size_ci_low=math.exp(effect.ci_low),
         effect_size_ci_high=math.exp(effect.ci_high),
+        risk_difference=risk,
+        risk_difference_ci_low=risk_low,
+        risk_difference_ci_high=risk_high,
+        odds_ratio=math.exp(effect.estimate),
+        odds_ratio_ci_low=math.exp(effect.ci_low),
+        odds_ratio_ci_high=math.exp(effect.ci_high),
         extra={
             "standard_error": effect.standard_error,
+            "risk_difference_standard_error": risk_se,
             "n_clusters": int(frame["cluster"].nunique()),
             "cell_proportions": {
                 f"group{int(g)}_wave{int(w)}": float(p) for (g, w), p in proportions.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -46,3 +47,25 @@ def descriptives(*, values: ArrayLike, scale: Scale) -> dict[str, Any]:
         max=float(present.max()),
     )
     return summary
+
+
+def standardised_difference(*, first: ArrayLike, second: ArrayLike, binary: bool) -> float | None:
+    """Standardised difference first − second, as used to compare groups' baseline balance.
+
+    Austin (2009), "Balance diagnostics for comparing the distribution of baseline covariates
+    between treatment groups in propensity-score matched samples", Stat Med 28:3083–3107:
+    continuous (x̄₁ − x̄₂)/sqrt((s₁² + s₂²)/2); binary (p₁ − p₂)/sqrt((p₁(1−p₁) + p₂(1−p₂))/2).
+    None when a group is empty or both spreads are 0.
+    """
+    a, b = as_float(first), as_float(second)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if a.size == 0 or b.size == 0 or (not binary and (a.size < 2 or b.size < 2)):
+        return None
+    if binary:
+        p, q = float(a.mean()), float(b.mean())
+        spread = math.sqrt((p * (1 - p) + q * (1 - q)) / 2)
+    else:
+        spread = math.sqrt((float(a.var(ddof=1)) + float(b.var(ddof=1))) / 2)
+    if spread == 0:
+        return None
+    return (float(a.mean()) - float(b.mean())) / spread

@@ -12,14 +12,23 @@ from statsmodels.stats.multitest import multipletests
 Correction = Literal["holm", "fdr_bh", "none"]
 
 
-def adjust_pvalues(*, p_values: Sequence[float | None], method: Correction) -> list[float | None]:
+def adjust_pvalues(
+    *,
+    p_values: Sequence[float | None],
+    method: Correction,
+    missing: Literal["drop", "count"] = "drop",
+) -> list[float | None]:
     """Adjust p-values (Holm, Benjamini–Hochberg or none); missing ones stay None.
 
-    Only the p-values present form the family: a suppressed or failed result neither counts
-    as a test nor receives an adjusted value.
+    ``missing="drop"``: only the p-values present form the family. ``missing="count"``: the
+    family is fixed in advance (by the protocol) and a missing p-value (a suppressed or failed
+    result) keeps its place: it counts in m as if it were 1, the least favourable value for
+    the others, so e.g. Holm multiplies the smallest present p-value by the full m.
     """
     if method not in ("holm", "fdr_bh", "none"):
         raise ValueError(f"unknown correction: {method!r}")
+    if missing not in ("drop", "count"):
+        raise ValueError(f"unknown handling of missing p-values: {missing!r}")
     present = [
         index
         for index, value in enumerate(p_values)
@@ -31,13 +40,15 @@ def adjust_pvalues(*, p_values: Sequence[float | None], method: Correction) -> l
     observed = np.array([float(p_values[index]) for index in present])
     if not ((observed >= 0) & (observed <= 1)).all():
         raise ValueError("p-values must lie in [0, 1]")
+    placeholders = len(p_values) - len(present) if missing == "count" else 0
+    observed = np.concatenate([observed, np.ones(placeholders)])
     if method == "none":
         corrected = observed
     elif method == "holm":
         corrected = _holm(observed)
     else:
         corrected = multipletests(observed, method=method)[1]
-    for index, value in zip(present, corrected, strict=True):
+    for index, value in zip(present, corrected[: len(present)], strict=True):
         adjusted[index] = float(value)
     return adjusted
 

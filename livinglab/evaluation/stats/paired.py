@@ -96,8 +96,10 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
     Exact binomial test on the discordant pairs when there are fewer than 25 of them
     (``mcnemar_exact``; statistic = number of 0→1 switches, like exact2x2's ``b``), else
     R's ``mcnemar.test`` with continuity correction (``mcnemar_chi2``; statistic = chi-squared,
-    unsigned, df = 1). The estimate p_followup − p_baseline has a Wald interval for paired
-    proportions (Agresti, Categorical Data Analysis, §10.1). The effect size is the conditional
+    unsigned, df = 1). The estimate p_followup − p_baseline (also ``risk_difference``) has
+    Newcombe's square-and-add interval for paired proportions (``newcombe_paired_interval``);
+    the Wald standard error (Agresti, Categorical Data Analysis, §10.1) stays in ``extra``.
+    The effect size (also ``odds_ratio``) is the conditional
     odds ratio b/c of 0→1 over 1→0 switches (> 1 means an increase) with the exact
     Clopper–Pearson interval of b/(b+c) mapped to the odds scale (exact2x2 ``mcnemar.exact``).
     """
@@ -112,7 +114,10 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
     discordant = increases + decreases
     estimate = (increases - decreases) / n
     standard_error = math.sqrt(discordant - (increases - decreases) ** 2 / n) / n
-    margin = stats.norm.ppf(1 - alpha / 2) * standard_error
+    both = int(np.sum((before == 1) & (after == 1)))
+    low, high = newcombe_paired_interval(
+        stay_1=both, up=increases, down=decreases, stay_0=n - both - discordant, alpha=alpha
+    )
     if discordant < EXACT_MCNEMAR_BELOW:
         method, df = "mcnemar_exact", None
         statistic = float(increases)
@@ -126,8 +131,8 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
         method=method,
         n=n,
         estimate=estimate,
-        ci_low=estimate - margin,
-        ci_high=estimate + margin,
+        ci_low=low,
+        ci_high=high,
         statistic=statistic,
         df=df,
         p_value=float(p_value),
@@ -135,7 +140,14 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
         effect_size_name="odds_ratio_discordant",
         effect_size_ci_low=odds_low,
         effect_size_ci_high=odds_high,
+        risk_difference=estimate,
+        risk_difference_ci_low=low,
+        risk_difference_ci_high=high,
+        odds_ratio=odds_ratio,
+        odds_ratio_ci_low=odds_low,
+        odds_ratio_ci_high=odds_high,
         extra={
+            "wald_standard_error": standard_error,
             "increases": increases,
             "decreases": decreases,
             "discordant": discordant,
@@ -143,6 +155,50 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
             "proportion_followup": float(after.mean()),
         },
     )
+
+
+def newcombe_paired_interval(
+    *, stay_1: int, up: int, down: int, stay_0: int, alpha: float = 0.05
+) -> tuple[float, float]:
+    """Interval of p_followup − p_baseline for paired 0/1 data: Newcombe's method 10.
+
+    Newcombe (1998), "Improved confidence intervals for the difference between binomial
+    proportions based on paired data", Stat Med 17:2635–2650: the square-and-add (MOVER)
+    combination of the two marginal Wilson intervals, with the correlation φ of the 2 × 2
+    table corrected towards 0 (Fagerland, Lydersen & Laake, Statistical Analysis of
+    Contingency Tables, 2017, §8.5). Unlike the Wald interval it neither collapses to a point
+    without discordant pairs nor leaves [−1, 1].
+    """
+    n = stay_1 + up + down + stay_0
+    after_yes, before_yes = stay_1 + up, stay_1 + down
+    p_after, p_before = after_yes / n, before_yes / n
+    low_after, high_after = _wilson(after_yes, n, alpha)
+    low_before, high_before = _wilson(before_yes, n, alpha)
+    margins = after_yes * (n - after_yes) * before_yes * (n - before_yes)
+    phi = 0.0
+    if margins > 0:
+        cross = stay_1 * stay_0 - up * down
+        if cross > n / 2:
+            phi = (cross - n / 2) / math.sqrt(margins)
+        elif cross < 0:
+            phi = cross / math.sqrt(margins)
+    estimate = p_after - p_before
+    below = (p_after - low_after, high_before - p_before)
+    above = (high_after - p_after, p_before - low_before)
+    low = estimate - math.sqrt(
+        max(below[0] ** 2 + below[1] ** 2 - 2 * phi * below[0] * below[1], 0)
+    )
+    high = estimate + math.sqrt(
+        max(above[0] ** 2 + above[1] ** 2 - 2 * phi * above[0] * above[1], 0)
+    )
+    return low, high
+
+
+def _wilson(successes: int, n: int, alpha: float) -> tuple[float, float]:
+    interval = stats.binomtest(successes, n).proportion_ci(
+        confidence_level=1 - alpha, method="wilson"
+    )
+    return float(interval.low), float(interval.high)
 
 
 def _discordant_odds_ratio(

@@ -44,6 +44,14 @@ class TestResult:
     effect_size_ci_low: float | None = None
     effect_size_ci_high: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Binary outcomes: the change as a risk difference (a proportion, follow-up − baseline or
+    # the difference-in-differences of probabilities) and the odds ratio; None otherwise.
+    risk_difference: float | None = None
+    risk_difference_ci_low: float | None = None
+    risk_difference_ci_high: float | None = None
+    odds_ratio: float | None = None
+    odds_ratio_ci_low: float | None = None
+    odds_ratio_ci_high: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise for the results JSON: plain floats, None for NaN or infinite numbers."""

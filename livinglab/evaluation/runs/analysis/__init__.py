@@ -22,13 +22,14 @@ from livinglab.evaluation.runs.analysis.plan import (
     AnalysisPlan,
     NothingToAnalyse,
     Progress,
+    outcome_family,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from livinglab.evaluation.runs.analysis.methods import MethodRow
     from livinglab.evaluation.runs.dataset import EvaluationDataset, OutcomeData
-    from livinglab.evaluation.stats.results import TestResult
 
 __all__ = ["RESULT_KEYS", "AnalysisPlan", "NothingToAnalyse", "analyse", "analysed_people"]
 
@@ -40,6 +41,7 @@ def analyse(
     # The methods, tables and suppression import pandas and the statistics (scipy,
     # statsmodels): loaded here, when a run is computed, not when this package is imported
     # (the plan, RESULT_KEYS and NothingToAnalyse are needed by the admin views at start-up).
+    from livinglab.evaluation.runs.analysis.attrition import attrition
     from livinglab.evaluation.runs.analysis.methods import analyse_outcome
     from livinglab.evaluation.runs.analysis.suppression import (
         adjust,
@@ -92,9 +94,8 @@ def analyse(
                 )
             rows += suppress_partition(subgroup_rows, plan.min_cell_size)
     progress(62, _("Ajustement pour tests multiples et secret statistique"))
-    adjust(rows, plan.correction)
-    # "suppression" says why a row is withheld (too small, or protecting another group).
-    rows = [{key: row.get(key) for key in (*RESULT_KEYS, "suppression")} for row in rows]
+    adjust(rows, plan.correction, families=_families(plan, dataset), followups=plan.followups)
+    rows = [{key: row.get(key) for key in RESULT_KEYS} for row in rows]
     primary_all = [r for r in rows if r["subgroup"] == ALL and r["analysis"] == "primary"]
     if not any(r["estimate"] is not None for r in primary_all):
         raise NothingToAnalyse(" ; ".join(notices) or _("Aucun critère n'a pu être analysé."))
@@ -103,6 +104,7 @@ def analyse(
         "descriptives": publish_cells(descriptive_cells, plan.min_cell_size),
         "results": rows,
         "notices": notices,
+        "attrition": attrition(dataset, people, plan),
     }
 
 
@@ -111,6 +113,13 @@ def analysed_people(participants: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFr
     if plan.controlled:
         return participants[participants["group"].isin([INTERVENTION, COMPARISON])]
     return participants[participants["group"] == INTERVENTION]
+
+
+def _families(plan: AnalysisPlan, dataset: EvaluationDataset) -> dict[str, str]:
+    """Indicator → multiplicity family: the protocol's, else each outcome's primary flag."""
+    if plan.families:
+        return dict(plan.families)
+    return {outcome.indicator: outcome_family(outcome) for outcome in dataset.outcomes}
 
 
 def _subgroup_dimensions(plan: AnalysisPlan, notices: list[str]) -> dict[str, str]:
@@ -123,20 +132,22 @@ def _subgroup_dimensions(plan: AnalysisPlan, notices: list[str]) -> dict[str, st
     return dimensions
 
 
-def _tag(
-    results: list[tuple[str, str | None, TestResult, int]], outcome: OutcomeData, subgroup: Any
-) -> list[dict[str, Any]]:
-    """Result rows with the outcome, subgroup, analysis role and the people count behind them."""
+def _tag(results: list[MethodRow], outcome: OutcomeData, subgroup: Any) -> list[dict[str, Any]]:
+    """Result rows with the outcome, subgroup, analysis role, the groups, waves and distinct
+    participants they used, and the people count behind them (for suppression)."""
     rows = []
-    for analysis, wave, result, people_count in results:
-        row = result.to_dict()
+    for method_row in results:
+        row = method_row.result.to_dict()
         row.update(
             indicator=outcome.indicator,
             label=outcome.label,
             subgroup=subgroup,
-            wave=wave,
-            analysis=analysis,
-            _people=people_count,
+            wave=method_row.wave,
+            analysis=method_row.analysis,
+            groups=list(method_row.participants),
+            waves=list(method_row.waves),
+            participants=dict(method_row.participants),
+            _people=method_row.people,
         )
         rows.append(row)
     return rows

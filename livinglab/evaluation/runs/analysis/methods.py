@@ -1,8 +1,9 @@
 """The declared method table: design × scale → the statistics that answer it (DESIGN.md §3).
 
 One place to read and extend. A method receives one outcome's values (participants × waves)
-and returns ``(analysis role, follow-up wave, result, people behind the result)`` tuples; a
-method ``per_wave`` is called once per follow-up wave, the others once for all waves.
+and returns ``MethodRow`` tuples (analysis role, follow-up wave, result, people behind the
+result for suppression, distinct participants per group, waves used); a method ``per_wave``
+is called once per follow-up wave, the others once for all waves.
 To add a method: write the function here (numbers come from `livinglab.evaluation.stats`),
 then add its line to ``METHODS``.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from livinglab.evaluation import stats
 from livinglab.evaluation.runs.analysis.plan import (
+    COMPARISON,
     INTERVENTION,
     SIGNED_RANK_MAX_PAIRS,
     AnalysisPlan,
@@ -24,7 +27,25 @@ from livinglab.evaluation.runs.analysis.plan import (
 from livinglab.evaluation.runs.dataset import OutcomeData
 from livinglab.evaluation.stats.results import TestResult, empty_result
 
-Rows = list[tuple[str, str | None, TestResult, int]]
+
+class MethodRow(NamedTuple):
+    """One result of a method and what it stands on."""
+
+    analysis: str  # primary, secondary, sensitivity
+    wave: str | None  # the follow-up wave compared with the baseline
+    result: TestResult
+    people: int  # the smallest cell behind the result: what suppression looks at
+    participants: dict[str, int]  # group → distinct participants analysed
+    waves: list[str]  # wave codes the result used
+
+
+Rows = list[MethodRow]
+
+
+def _distinct_by_group(mask: pd.Series, people: pd.DataFrame, groups: list[str]) -> dict[str, int]:
+    """Distinct participants per group among those where ``mask`` holds."""
+    counts = people["group"].reindex(mask.index[mask.to_numpy()]).value_counts()
+    return {group: int(counts.get(group, 0)) for group in groups}
 
 
 def _guarded(
@@ -47,20 +68,24 @@ def _paired(
     before, after = values[plan.baseline].to_numpy(), values[wave].to_numpy()
     pairs = int((~np.isnan(before) & ~np.isnan(after)).sum())
     arguments = {"baseline": before, "followup": after, "alpha": plan.alpha}
+    used = {INTERVENTION: pairs}
+    waves = [plan.baseline, wave]
+
+    def row(analysis: str, result: TestResult) -> MethodRow:
+        return MethodRow(analysis, wave, result, pairs, used, waves)
+
     if outcome.scale == "binary":
-        return [
-            ("primary", wave, _guarded(plan, "mcnemar", pairs, stats.mcnemar, **arguments), pairs)
-        ]
+        return [row("primary", _guarded(plan, "mcnemar", pairs, stats.mcnemar, **arguments))]
     signed_rank = (
         _guarded(plan, "wilcoxon_signed_rank", pairs, stats.wilcoxon_signed_rank, **arguments)
         if pairs <= SIGNED_RANK_MAX_PAIRS
         else empty_result("wilcoxon_signed_rank", pairs, "too many pairs for Hodges-Lehmann")
     )
     if outcome.scale == "ordinal":
-        return [("primary", wave, signed_rank, pairs)]
+        return [row("primary", signed_rank)]
     return [
-        ("primary", wave, _guarded(plan, "paired_t", pairs, stats.paired_t, **arguments), pairs),
-        ("sensitivity", wave, signed_rank, pairs),
+        row("primary", _guarded(plan, "paired_t", pairs, stats.paired_t, **arguments)),
+        row("sensitivity", signed_rank),
     ]
 
 
@@ -107,9 +132,11 @@ def _controlled(
         "cluster": cluster.reindex(long["participant"]).to_numpy(),
         "alpha": plan.alpha,
     }
+    groups, waves = [INTERVENTION, COMPARISON], [plan.baseline, wave]
+    observed = _distinct_by_group(present.any(axis=1), people, groups)
     if outcome.scale == "binary":
         did = _guarded(plan, "did_logit", smallest, stats.did_logit, **arguments)
-        return [("primary", wave, did, smallest)]
+        return [MethodRow("primary", wave, did, smallest, observed, waves)]
     complete = pair.dropna()
     by_group = group.reindex(complete.index)
     complete_cells = min(int((by_group == level).sum()) for level in (0.0, 1.0))
@@ -124,14 +151,11 @@ def _controlled(
         cluster=cluster.reindex(complete.index).to_numpy(),
         alpha=plan.alpha,
     )
+    did = _guarded(plan, "did_ols", smallest, stats.did_ols, **arguments)
+    paired = _distinct_by_group(present.all(axis=1), people, groups)
     return [
-        (
-            "primary",
-            wave,
-            _guarded(plan, "did_ols", smallest, stats.did_ols, **arguments),
-            smallest,
-        ),
-        ("secondary", wave, ancova, complete_cells),
+        MethodRow("primary", wave, did, smallest, observed, waves),
+        MethodRow("secondary", wave, ancova, complete_cells, paired, waves),
     ]
 
 
@@ -149,9 +173,19 @@ def _repeated(
         for wave in plan.followups
     }
 
+    waves = [code for code in plan.wave_codes if code in values and values[code].notna().any()]
+    used = _distinct_by_group(values.notna().any(axis=1), people, [INTERVENTION])
+
     def without_numbers(reason: str) -> Rows:
         return [
-            ("primary", wave, empty_result("mixed_model", observed[wave], reason), observed[wave])
+            MethodRow(
+                "primary",
+                wave,
+                empty_result("mixed_model", observed[wave], reason),
+                observed[wave],
+                used,
+                waves,
+            )
             for wave in plan.followups
         ]
 
@@ -172,7 +206,10 @@ def _repeated(
         )
     except (ValueError, ArithmeticError, np.linalg.LinAlgError, KeyError, IndexError) as error:
         return without_numbers(str(error))
-    return [("primary", result.extra["wave"], result, result.n) for result in fitted]
+    return [
+        MethodRow("primary", result.extra["wave"], result, result.n, used, waves)
+        for result in fitted
+    ]
 
 
 @dataclass(frozen=True)
@@ -216,7 +253,7 @@ def method_for(design: str, scale: str) -> Method:
 def analyse_outcome(
     outcome: OutcomeData, values: pd.DataFrame, people: pd.DataFrame, plan: AnalysisPlan
 ) -> Rows:
-    """(analysis role, follow-up wave, result, people behind the result) per method and wave."""
+    """The ``MethodRow`` of each method and follow-up wave of one outcome."""
     method = method_for(plan.design, outcome.scale)
     if not method.per_wave:
         return method.function(outcome, values, people, plan, None)

@@ -38,7 +38,20 @@ RESULT_KEYS = (
     "effect_size_ci_high",
     "suppressed",
     "extra",
+    # Who and what a row used (issue #13): group codes, wave codes, distinct people per group.
+    "groups",
+    "waves",
+    "participants",
+    "suppressed_reason",  # "" shown, "small" (< min_cell_size), "complement" (protects another)
+    # Binary outcomes only (None elsewhere): risk difference as a proportion, odds ratio.
+    "risk_difference",
+    "risk_difference_ci_low",
+    "risk_difference_ci_high",
+    "odds_ratio",
+    "odds_ratio_ci_low",
+    "odds_ratio_ci_high",
 )
+PRIMARY_FAMILY, SECONDARY_FAMILY = "primary", "secondary"
 
 
 class NothingToAnalyse(Exception):
@@ -55,6 +68,10 @@ class AnalysisPlan:
     correction: str = "holm"
     min_cell_size: int = 10
     subgroup_dimensions: list[str] = field(default_factory=list)
+    # indicator → multiplicity family, fixed by the protocol: every outcome of a family keeps
+    # its place in the adjustment even when its result is suppressed or fails. Empty: the
+    # outcomes' primary flag decides ("primary" / "secondary").
+    families: dict[str, str] = field(default_factory=dict)
 
     @property
     def baseline(self) -> str:
@@ -72,4 +89,7 @@ class AnalysisPlan:
 Progress = Callable[[int, str], None]
 
 
-Progress = Callable[[int, str], None]
+def outcome_family(outcome: object) -> str:
+    """The multiplicity family of a protocol outcome: its declared family, else its role."""
+    declared = getattr(outcome, "multiplicity_family", "") or ""
+    return declared or (PRIMARY_FAMILY if getattr(outcome, "primary", False) else SECONDARY_FAMILY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from livinglab.evaluation import stats
+from livinglab.evaluation.runs.analysis.plan import SECONDARY_FAMILY
 
 
 def suppress_rows(rows: list[dict[str, Any]], min_cell_size: int) -> list[dict[str, Any]]:
@@ -13,8 +14,7 @@ def suppress_rows(rows: list[dict[str, Any]], min_cell_size: int) -> list[dict[s
     for row in rows:
         people = row.pop("_people")
         shown = stats.suppress_result(row, n=people, min_cell_size=min_cell_size)
-        shown["suppression"] = "primary" if shown["suppressed"] else None  # why, for readers
-        published.append(_keep_labels(row, shown))
+        published.append(_keep_labels(row, shown, SMALL if shown["suppressed"] else ""))
     return published
 
 
@@ -38,31 +38,58 @@ def suppress_partition(rows: list[dict[str, Any]], min_cell_size: int) -> list[d
     for row, decision in zip(rows, decisions, strict=True):
         people = row.pop("_people")
         hidden = None if decision["suppressed"] else people
-        shown = stats.suppress_result(row, n=hidden, min_cell_size=min_cell_size)
-        # "primary" (fewer than k) or "complementary" (hidden to protect another group).
-        shown["suppression"] = decision["suppression"]
-        published.append(_keep_labels(row, shown))
+        reason = _REASONS.get(decision["suppression"], "")
+        published.append(
+            _keep_labels(
+                row, stats.suppress_result(row, n=hidden, min_cell_size=min_cell_size), reason
+            )
+        )
     return published
 
 
-def _keep_labels(row: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]:
-    """Suppression withholds numbers; the subgroup and wave labels are not numbers."""
-    published["subgroup"] = row["subgroup"]
-    published["wave"] = row["wave"]
+SMALL, COMPLEMENT = "small", "complement"
+_REASONS = {"primary": SMALL, "complementary": COMPLEMENT}
+
+
+def _keep_labels(row: dict[str, Any], published: dict[str, Any], reason: str) -> dict[str, Any]:
+    """Suppression withholds numbers; the subgroup, wave and group labels are not numbers."""
+    for key in ("subgroup", "wave", "groups", "waves"):
+        published[key] = row.get(key)
+    published["suppressed_reason"] = reason
     return published
 
 
-def adjust(rows: list[dict[str, Any]], correction: str) -> None:
-    """Adjust primary p-values across outcomes, within each subgroup (the whole sample first)."""
-    families: dict[str, list[dict[str, Any]]] = {}
+def adjust(
+    rows: list[dict[str, Any]],
+    correction: str,
+    *,
+    families: dict[str, str],
+    followups: list[str],
+) -> None:
+    """Adjust primary p-values within each family fixed by the protocol.
+
+    A family is the outcomes of one protocol family (``families``: indicator → name) at one
+    follow-up wave, within one subgroup (the whole sample first). Its size m is the number of
+    the protocol's outcomes in it, whatever was published: a suppressed, failed or missing
+    result keeps its place (``adjust_pvalues(missing="count")``).
+    """
+    size: dict[str, int] = {}
+    for name in families.values():
+        size[name] = size.get(name, 0) + 1
+    members: dict[tuple[str, str, Any], list[dict[str, Any]]] = {}
     for row in rows:
         row["p_adjusted"] = None
         if row["analysis"] == "primary":
-            key = repr(row["subgroup"])
-            families.setdefault(key, []).append(row)
-    for family in families.values():
+            name = families.get(row["indicator"], SECONDARY_FAMILY)
+            key = (repr(row["subgroup"]), name, row["wave"])
+            members.setdefault(key, []).append(row)
+    for (_subgroup, name, wave), family in members.items():
+        expected = size.get(name, 0) if wave in followups or wave is None else 0
+        placeholders = max(expected - len(family), 0)
         adjusted = stats.adjust_pvalues(
-            p_values=[row["p_value"] for row in family], method=correction
+            p_values=[row["p_value"] for row in family] + [None] * placeholders,
+            method=correction,
+            missing="count",
         )
-        for row, value in zip(family, adjusted, strict=True):
+        for row, value in zip(family, adjusted, strict=False):
             row["p_adjusted"] = value
