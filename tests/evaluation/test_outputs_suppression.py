@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from livinglab.evaluation.models import Response
 from livinglab.evaluation.runs import charts, document, report, services
+from livinglab.evaluation.runs.findings import format_number, readable_result
 from livinglab.evaluation.runs.selectors import published_results_for
 from livinglab.evaluation.stats import paired_t
 from tests.builders import simulate_campaign
@@ -82,10 +83,12 @@ def pdf_text(document) -> str:
 def test_pdf_says_suppressed_and_never_prints_the_value(run):
     text = pdf_text(run.result)
     assert "supprimé" in text and "< 10" in text
-    assert hidden_estimate(run).replace(".", ",") not in text  # French decimals
+    hidden = float(hidden_estimate(run))
+    for decimals in (1, 2):  # as the report would print it (French, signed, before its CI)
+        assert f"{format_number(hidden, decimals, signed=True)} (IC" not in text
     # The same check finds a published number: it is able to fail.
     visible = next(r for r in run.result["results"] if r["subgroup"] == "all")
-    assert f"{visible['estimate']:.2f}".replace(".", ",") in text
+    assert readable_result(run.result, visible)["change"] in text
 
 
 def test_charts_do_not_draw_the_suppressed_subgroup(run):

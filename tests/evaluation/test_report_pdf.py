@@ -165,22 +165,11 @@ def test_pdf_text_has_summary_findings_re_aim_pages_and_no_raw_code(run):
 def test_pdf_formats_p_values_and_explains_a_suppressed_cell():
     run = simulated_run("pre_post", small_group=3)
     text = pdf_to_text(report.report_pdf(run.result))
-    assert "supprimé : effectif inférieur à 10 personnes" in text
+    assert "masqué : moins de 10 personnes" in text
     assert "masqué pour protéger un autre groupe" in text  # the complementary suppression
     assert re.search(r"< 0,001|0,\d{3}", text)
     assert not re.search(r"\b0\.\d{3,}", text)  # no English decimals
     assert raw_codes_in(text) == []
-
-
-def test_french_numbers():
-    assert report.p_value_text(0.0004) == "< 0,001"
-    assert report.p_value_text(0.0123) == "0,012"
-    assert report.p_value_text(None) == "—"
-    assert report.decimal(2.0) == "2,00"
-    assert report.decimal(-2.294) == "-2,29"
-    assert report.decimal(0.0042) == "0,0042"  # never "0,00" for a non-zero change
-    assert report.decimal(0.0) == "0,00"
-    assert report.decimal(120) == "120"
 
 
 def test_each_figure_is_drawn_once_for_png_svg_and_pdf(monkeypatch):

@@ -103,18 +103,8 @@ def subgroup_text(subgroup: Any) -> str:
 
 
 def wave_text(document: dict[str, Any], code: str | None) -> str:
-    """A wave as readers know it: the protocol's label, else its rank ("vague 2").
-
-    A wave whose label is only its code (``baseline``) is named by its position instead.
-    """
-    label = wave_label(document, code)
-    waves = document.get("waves") or []
-    if label == code and code in waves:
-        rank = waves.index(code) + 1
-        if rank == 1:
-            return _("vague 1 (référence)")
-        return _("vague %(rank)d") % {"rank": rank}
-    return label
+    """A wave as readers know it (`labels.wave_label`: never a bare code)."""
+    return wave_label(document, code)
 
 
 def outcome_title(outcome: dict[str, Any]) -> str:

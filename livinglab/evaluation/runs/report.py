@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from livinglab.evaluation.labels import (
     correction_label,
@@ -35,11 +36,16 @@ from livinglab.evaluation.runs import charts as run_charts
 from livinglab.evaluation.runs.charts import (
     Chart,
     outcome_title,
-    subgroup_text,
     wave_text,
 )
 from livinglab.evaluation.runs.document import hidden_count
-from livinglab.evaluation.runs.findings import summary_of_findings, summary_sentences
+from livinglab.evaluation.runs.findings import (
+    decimals_for,
+    format_number,
+    readable_results,
+    summary_of_findings,
+    summary_sentences,
+)
 
 DASH = "—"
 SOFTWARE = ("Django", "numpy", "scipy", "statsmodels", "pandas", "matplotlib", "reportlab")
@@ -49,33 +55,21 @@ RE_AIM_SECTIONS = ("reach", "effectiveness", "adoption", "implementation", "main
 # --- French numbers -----------------------------------------------------------------------
 
 
-def decimal(value: Any, digits: int = 2) -> str:
-    """A number in French notation; a value too small for ``digits`` keeps 2 significant
-    digits (0,0042), so nothing non-zero reads "0,00"."""
+def decimal(value: Any) -> str:
+    """A count or a number in French notation (`findings.format_number`), "—" when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
-        return formats.number_format(value)
-    if value != 0 and abs(value) < 10**-digits:
-        digits = min(-math.floor(math.log10(abs(value))) + 1, 12)
-    return formats.number_format(round(value, digits), decimal_pos=digits)
-
-
-def p_value_text(value: float | None) -> str:
-    """p-values as French readers expect: "< 0,001", else three decimals ("0,012")."""
-    if value is None:
-        return DASH
-    if value < 0.001:
-        return "< " + formats.number_format(0.001, decimal_pos=3)
-    return formats.number_format(round(value, 3), decimal_pos=3)
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return format_number(value, decimals_for(value=value))
 
 
 def percent(part: Any, whole: Any) -> str:
     if not isinstance(part, int | float) or not isinstance(whole, int | float) or not whole:
         return ""
-    return formats.number_format(round(100 * part / whole, 1), decimal_pos=1) + " %"
+    return format_number(100 * part / whole, 1) + " %"
 
 
 def generated_text(value: str | None) -> str:
@@ -101,60 +95,28 @@ class Section:
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _suppression_text(row: dict[str, Any], k: int) -> str:
-    if row.get("suppressed_reason") == "complement":
-        return _("masqué pour protéger un autre groupe plus petit que %(k)d personnes") % {"k": k}
-    return _("supprimé : effectif inférieur à %(k)d personnes") % {"k": k}
-
-
-def _hidden_n(row: dict[str, Any], k: int) -> str:
-    """A group hidden to protect another one may be large: its count is not "< k"."""
-    return _("masqué") if row.get("suppressed_reason") == "complement" else hidden_count(k)
-
-
 def result_rows(document: dict[str, Any]) -> list[dict[str, str]]:
-    """The full results table, every cell a French text (suppressed rows say why)."""
-    k = document["min_cell_size"]
+    """The full results table as text cells (`findings.readable_results`); a withheld row
+    says why."""
     rows = []
-    for row in document["results"]:
-        shown = {
-            "indicator": row["label"],
-            "subgroup": subgroup_text(row["subgroup"]),
-            "wave": wave_text(document, row["wave"]),
-            "analysis": str(_("principale") if row["analysis"] == "primary" else _("secondaire")),
-            "method": method_label(row["method"]),
-            "suppressed": bool(row["suppressed"]),
-        }
-        if row["suppressed"] or row["estimate"] is None:
-            shown.update(
-                n=_hidden_n(row, k) if row["suppressed"] else decimal(row["n"]),
-                estimate=_suppression_text(row, k) if row["suppressed"] else DASH,
-                p="",
-                effect_size="",
-            )
-        else:
-            interval = _("%(low)s à %(high)s") % {
-                "low": decimal(row["ci_low"]),
-                "high": decimal(row["ci_high"]),
+    for row in readable_results(document):
+        p = row["p_value"]
+        if p and row["p_adjusted"]:
+            p = _("%(p)s (ajustée : %(adjusted)s)") % {"p": p, "adjusted": row["p_adjusted"]}
+        effect = " ; ".join(text for text in (row["effect_size"], row["odds_ratio"]) if text)
+        rows.append(
+            {
+                "indicator": row["label"],
+                "subgroup": row["subgroup"],
+                "waves": row["waves"],
+                "method": row["method_label"],
+                "participants": row["participants"] or DASH,
+                "estimate": row["suppressed_text"] or row["change"] or DASH,
+                "p": p,
+                "effect_size": effect,
+                "suppressed": row["suppressed"],
             }
-            p = p_value_text(row["p_value"])
-            if row.get("p_adjusted") is not None:
-                p = _("%(p)s (ajustée : %(adjusted)s)") % {
-                    "p": p,
-                    "adjusted": p_value_text(row["p_adjusted"]),
-                }
-            effect = ""
-            if row.get("effect_size") is not None:
-                effect = f"{effect_size_label(row['effect_size_name'])} : " + decimal(
-                    row["effect_size"]
-                )
-            shown.update(
-                n=decimal(row["n"]),
-                estimate=f"{decimal(row['estimate'])} ({interval})",
-                p=p,
-                effect_size=effect,
-            )
-        rows.append(shown)
+        )
     return rows
 
 
@@ -223,11 +185,12 @@ def re_aim_sections(document: dict[str, Any]) -> list[Section]:
     effectiveness = Section("effectiveness", _("Efficacité (Effectiveness)"))
     effectiveness.paragraphs.append(
         _(
-            "L'efficacité compare les indicateurs avant et après l'action (%(design)s). Le "
-            "résumé et le tableau de synthèse ci-dessus donnent les résultats principaux ; le "
-            "tableau complet ci-dessous détaille chaque analyse, sous-groupe et vague."
+            "L'efficacité compare les indicateurs avant et après l'action. Plan d'évaluation : "
+            "%(design)s. Le résumé et le tableau de synthèse ci-dessus donnent les résultats "
+            "principaux ; le tableau complet ci-dessous détaille chaque analyse, sous-groupe et "
+            "vague."
         )
-        % {"design": design_label(document["design"]).lower()}
+        % {"design": design_label(document["design"])}
     )
     for outcome in document.get("outcomes") or []:
         text, _n = _count(flow, k, "analysed", outcome["indicator"])
@@ -373,32 +336,68 @@ def methods_paragraphs(document: dict[str, Any]) -> list[str]:
 def finding_rows(document: dict[str, Any]) -> list[dict[str, str]]:
     """The summary-of-findings table as text cells (`findings.summary_of_findings`)."""
     outcomes = {outcome["indicator"]: outcome for outcome in document.get("outcomes") or []}
-    k = document["min_cell_size"]
     rows = []
     for finding in summary_of_findings(document):
-        outcome = outcomes.get(finding.indicator, {"label": finding.label, "unit": finding.unit})
-        if finding.suppressed:
-            change = finding.suppressed_reason or _suppression_text({}, k)
-        else:
-            change = finding.change_text or DASH
-        certainty = finding.certainty_label or _("non évaluée")
+        outcome = outcomes.get(finding.indicator, {"unit": finding.unit})
+        change = finding.suppressed_text or finding.change_text or DASH
+        if finding.odds_ratio_text and not finding.suppressed_text:
+            change = f"{change} ; {finding.odds_ratio_text}"
+        certainty = finding.certainty_label or DASH
         if finding.reasons:
             certainty = f"{certainty} : {' ; '.join(finding.reasons)}"
         rows.append(
             {
                 "indicator": outcome_title({**outcome, "label": finding.label}),
-                "wave": finding.wave_label
-                if finding.wave_label != finding.wave
-                else wave_text(document, finding.wave),
+                "waves": _("%(first)s → %(then)s")
+                % {"first": finding.baseline_wave_label, "then": finding.wave_label},
                 "baseline": finding.baseline_level or DASH,
                 "followup": finding.followup_level or DASH,
                 "change": change,
-                "participants": finding.participants_text or DASH,
+                "p": finding.p_value_text if not finding.suppressed_text else "",
+                "participants": finding.people_text or DASH,
                 "certainty": certainty,
-                "suppressed": finding.suppressed,
+                "suppressed": bool(finding.suppressed_text),
             }
         )
     return rows
+
+
+# (key, header, share of the PDF's text width) of the two tables, for the PDF and the page.
+FINDING_COLUMNS = (
+    ("indicator", _lazy("Indicateur"), 0.13),
+    ("waves", _lazy("Vagues comparées"), 0.11),
+    ("baseline", _lazy("Niveau initial"), 0.11),
+    ("followup", _lazy("Niveau au suivi"), 0.11),
+    ("change", _lazy("Changement (IC à 95 %)"), 0.16),
+    ("p", _lazy("p"), 0.06),
+    ("participants", _lazy("Participants"), 0.12),
+    ("certainty", _lazy("Certitude des preuves"), 0.20),
+)
+RESULT_COLUMNS = (
+    ("indicator", _lazy("Indicateur"), 0.12),
+    ("subgroup", _lazy("Sous-groupe"), 0.11),
+    ("waves", _lazy("Vagues comparées"), 0.12),
+    ("method", _lazy("Méthode"), 0.13),
+    ("participants", _lazy("Participants"), 0.12),
+    ("estimate", _lazy("Changement (IC à 95 %)"), 0.16),
+    ("p", _lazy("p (ajustée)"), 0.11),
+    ("effect_size", _lazy("Taille d'effet"), 0.13),
+)
+
+
+def text_table(columns, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Headers, widths and rows of cells in column order; the first cell heads its row."""
+    return {
+        "headers": [str(header) for _key, header, _width in columns],
+        "widths": [width for _key, _header, width in columns],
+        "rows": [
+            {
+                "cells": [row[key] for key, _header, _width in columns],
+                "suppressed": row["suppressed"],
+            }
+            for row in rows
+        ],
+    }
 
 
 def report_content(document: dict[str, Any], chart_list: list[Chart] | None = None) -> dict:
@@ -419,9 +418,9 @@ def report_content(document: dict[str, Any], chart_list: list[Chart] | None = No
             (_("Calculé le"), generated_text(document.get("generated_at"))),
         ],
         "summary": summary_sentences(document),
-        "findings": finding_rows(document),
+        "findings": text_table(FINDING_COLUMNS, finding_rows(document)),
         "sections": re_aim_sections(document),
-        "results": result_rows(document),
+        "results": text_table(RESULT_COLUMNS, result_rows(document)),
         "methods": methods_paragraphs(document),
         "software": software_versions(),
         "charts": chart_list or [],
@@ -537,6 +536,14 @@ def _table(rows: list[list[Any]], widths: list[float], styles: dict, header: boo
     return table
 
 
+def _text_table(table: dict[str, Any], width: float, styles: dict):
+    return _table(
+        [table["headers"], *[row["cells"] for row in table["rows"]]],
+        [share * width for share in table["widths"]],
+        styles,
+    )
+
+
 def _chart_image(chart: Chart, max_width: float, max_height: float):
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image
@@ -594,35 +601,7 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
         paragraph(_("Aucun résultat principal."))
     ]
     story.append(paragraph(_("Synthèse des résultats principaux"), "h1"))
-    story.append(
-        _table(
-            [
-                [
-                    _("Indicateur"),
-                    _("Vague"),
-                    _("Niveau initial"),
-                    _("Niveau au suivi"),
-                    _("Changement (IC à 95 %)"),
-                    _("Participants"),
-                    _("Certitude des preuves"),
-                ],
-                *[
-                    [
-                        row["indicator"],
-                        row["wave"],
-                        row["baseline"],
-                        row["followup"],
-                        row["change"],
-                        row["participants"],
-                        row["certainty"],
-                    ]
-                    for row in content["findings"]
-                ],
-            ],  # fmt: skip
-            [w * width for w in (0.19, 0.1, 0.11, 0.11, 0.19, 0.12, 0.18)],
-            styles,
-        )
-    )
+    story.append(_text_table(content["findings"], width, styles))
     story.append(PageBreak())
     charts_by_name = {chart.name: chart for chart in content["charts"]}
     for section in content["sections"]:
@@ -641,37 +620,7 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
             story.append(_chart_image(charts_by_name["flow"], width, 110 * mm))
         if section.key == "effectiveness":
             story.append(paragraph(_("Tableau complet des résultats"), "h2"))
-            story.append(
-                _table(
-                    [
-                        [
-                            _("Indicateur"),
-                            _("Sous-groupe"),
-                            _("Vague"),
-                            _("Méthode"),
-                            "n",
-                            _("Estimation (IC à 95 %)"),
-                            _("p"),
-                            _("Taille d'effet"),
-                        ],
-                        *[
-                            [
-                                row["indicator"],
-                                row["subgroup"],
-                                row["wave"],
-                                row["method"],
-                                row["n"],
-                                row["estimate"],
-                                row["p"],
-                                row["effect_size"],
-                            ]
-                            for row in content["results"]
-                        ],
-                    ],  # fmt: skip
-                    [w * width for w in (0.16, 0.13, 0.09, 0.15, 0.06, 0.17, 0.11, 0.13)],
-                    styles,
-                )
-            )
+            story.append(_text_table(content["results"], width, styles))
             for chart in content["charts"]:
                 if chart.name == "flow":
                     continue
