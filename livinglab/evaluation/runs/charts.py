@@ -157,7 +157,7 @@ def flow_data(document: dict[str, Any]) -> list[dict[str, str]]:
             continue
         boxes.append(
             {
-                "stage": _stage_label(document, cell),
+                "stage": stage_label(document, cell),
                 "group": cell["group"],
                 "text": hidden_count(k) if cell["suppressed"] else f"n = {cell['n']}",
             }
@@ -165,11 +165,11 @@ def flow_data(document: dict[str, Any]) -> list[dict[str, str]]:
     return boxes
 
 
-def _stage_label(document: dict[str, Any], cell: dict[str, Any]) -> str:
+def stage_label(document: dict[str, Any], cell: dict[str, Any]) -> str:
     labels = {
         "withdrawn": _("Retirés"),
         "enrolled": _("Inclus"),
-        "answered": _("Ont répondu — vague %(detail)s"),
+        "answered": _("Ont répondu — « %(detail)s »"),
         "analysed": _("Analysés — %(detail)s"),
     }
     detail = cell.get("detail")

@@ -106,6 +106,7 @@ def result_rows(document: dict[str, Any]) -> list[dict[str, str]]:
         effect = " ; ".join(text for text in (row["effect_size"], row["odds_ratio"]) if text)
         rows.append(
             {
+                "code": row["indicator"],
                 "indicator": row["label"],
                 "subgroup": row["subgroup"],
                 "waves": row["waves"],
@@ -369,33 +370,81 @@ FINDING_COLUMNS = (
     ("baseline", _lazy("Niveau initial"), 0.11),
     ("followup", _lazy("Niveau au suivi"), 0.11),
     ("change", _lazy("Changement (IC à 95 %)"), 0.16),
-    ("p", _lazy("p"), 0.06),
+    ("p", _lazy("p"), 0.08),
     ("participants", _lazy("Participants"), 0.12),
-    ("certainty", _lazy("Certitude des preuves"), 0.20),
+    ("certainty", _lazy("Certitude des preuves"), 0.18),
 )
 RESULT_COLUMNS = (
-    ("indicator", _lazy("Indicateur"), 0.12),
-    ("subgroup", _lazy("Sous-groupe"), 0.11),
-    ("waves", _lazy("Vagues comparées"), 0.12),
-    ("method", _lazy("Méthode"), 0.13),
-    ("participants", _lazy("Participants"), 0.12),
-    ("estimate", _lazy("Changement (IC à 95 %)"), 0.16),
+    ("subgroup", _lazy("Sous-groupe"), 0.15),
+    ("waves", _lazy("Vagues comparées"), 0.13),
+    ("method", _lazy("Méthode"), 0.15),
+    ("participants", _lazy("Participants"), 0.14),
+    ("estimate", _lazy("Changement (IC à 95 %)"), 0.18),
     ("p", _lazy("p (ajustée)"), 0.11),
-    ("effect_size", _lazy("Taille d'effet"), 0.13),
+    ("effect_size", _lazy("Taille d'effet"), 0.14),
 )
 
 
 def text_table(columns, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Headers, widths and rows of cells in column order; the first cell heads its row."""
+    total = sum(width for _key, _header, width in columns)
     return {
         "headers": [str(header) for _key, header, _width in columns],
-        "widths": [width for _key, _header, width in columns],
+        "widths": [width / total for _key, _header, width in columns],
         "rows": [
             {
                 "cells": [row[key] for key, _header, _width in columns],
                 "suppressed": row["suppressed"],
             }
             for row in rows
+        ],
+    }
+
+
+def result_tables(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The full results, one table per indicator (waves shown when there are more than two)."""
+    columns = [
+        column
+        for column in RESULT_COLUMNS
+        if column[0] != "waves" or len(document.get("waves") or []) > 2
+    ]
+    rows = result_rows(document)
+    tables = []
+    for outcome in document.get("outcomes") or []:
+        own = [row for row in rows if row["code"] == outcome["indicator"]]
+        if own:
+            tables.append({"title": outcome_title(outcome), "table": text_table(columns, own)})
+    return tables
+
+
+def flow_table(document: dict[str, Any]) -> dict[str, Any]:
+    """The participant flow (CONSORT-style) as a table: one row per stage, one column per
+    group; withheld counts read "< k"."""
+    k = document["min_cell_size"]
+    groups = ["all"] + [group for group in document["flow"].get("groups", []) if group != "all"]
+    if len(groups) < 3:
+        groups = ["all"]
+    stages: dict[tuple, dict[str, Any]] = {}
+    for cell in document["flow"]["stages"]:
+        stage = stages.setdefault(
+            (cell["stage"], cell.get("detail")),
+            {"label": run_charts.stage_label(document, cell), "counts": {}},
+        )
+        stage["counts"][cell["group"]] = (
+            hidden_count(k) if cell["suppressed"] else decimal(cell["n"])
+        )
+    headers = [_("Étape")] + [
+        _("Ensemble") if group == "all" else group_label(group) for group in groups
+    ]
+    return {
+        "headers": [str(header) for header in headers],
+        "widths": [0.55] + [0.45 / len(groups)] * len(groups),
+        "rows": [
+            {
+                "cells": [stage["label"], *(stage["counts"].get(group, DASH) for group in groups)],
+                "suppressed": False,
+            }
+            for stage in stages.values()
         ],
     }
 
@@ -420,7 +469,8 @@ def report_content(document: dict[str, Any], chart_list: list[Chart] | None = No
         "summary": summary_sentences(document),
         "findings": text_table(FINDING_COLUMNS, finding_rows(document)),
         "sections": re_aim_sections(document),
-        "results": text_table(RESULT_COLUMNS, result_rows(document)),
+        "flow": flow_table(document),
+        "results": result_tables(document),
         "methods": methods_paragraphs(document),
         "software": software_versions(),
         "charts": chart_list or [],
@@ -515,7 +565,10 @@ def _table(rows: list[list[Any]], widths: list[float], styles: dict, header: boo
         [
             value
             if not isinstance(value, str)
-            else Paragraph(escape(value), styles["head" if header and index == 0 else "cell"])
+            else Paragraph(
+                escape(value).replace("&lt; ", "&lt;\u00a0"),  # "< 0,001" on one line
+                styles["head" if header and index == 0 else "cell"],
+            )
             for value in row
         ]
         for index, row in enumerate(rows)
@@ -603,7 +656,6 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
     story.append(paragraph(_("Synthèse des résultats principaux"), "h1"))
     story.append(_text_table(content["findings"], width, styles))
     story.append(PageBreak())
-    charts_by_name = {chart.name: chart for chart in content["charts"]}
     for section in content["sections"]:
         story.append(paragraph(section.title, "h1"))
         story += [paragraph(text) for text in section.paragraphs]
@@ -616,11 +668,14 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
                     header=False,
                 )
             )
-        if section.key == "reach" and "flow" in charts_by_name:
-            story.append(_chart_image(charts_by_name["flow"], width, 110 * mm))
+        if section.key == "reach":
+            story.append(paragraph(_("Flux des participants"), "h2"))
+            story.append(_text_table(content["flow"], width, styles))
         if section.key == "effectiveness":
             story.append(paragraph(_("Tableau complet des résultats"), "h2"))
-            story.append(_text_table(content["results"], width, styles))
+            for result_table in content["results"]:
+                story.append(paragraph(result_table["title"], "caption"))
+                story.append(_text_table(result_table["table"], width, styles))
             for chart in content["charts"]:
                 if chart.name == "flow":
                     continue
