@@ -203,6 +203,15 @@ def _save(figure: Figure, name: str, title: str, formats=CHART_FORMATS) -> Chart
     return Chart(name=name, title=title, png=outputs["png"], svg=outputs.get("svg", b""))
 
 
+def _french_ticks(axis) -> None:
+    """Tick numbers with a decimal comma and a true minus sign ("−0,25")."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(
+        FuncFormatter(lambda value, _position: f"{value:g}".replace(".", ",").replace("-", "−"))
+    )
+
+
 def _empty_note(axes, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
     axes.set_axis_off()
@@ -216,6 +225,7 @@ def _outcome_figure(document: dict[str, Any], outcome: dict[str, Any], items, dr
     axes = figure.add_subplot()
     if items:
         draw(axes, items)
+        _french_ticks(axes.yaxis)
     else:
         _empty_note(
             axes, _("Données supprimées (effectifs < %(k)d)") % {"k": document["min_cell_size"]}
@@ -289,7 +299,9 @@ def change_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figure:
 
 def forest_figure(document: dict[str, Any]) -> Figure:
     rows = forest_data(document)
-    figure = _figure((8, 1.2 + 0.38 * max(len(rows), 1)))
+    labels = [textwrap.fill(row["label"], 48) for row in rows]  # wrapped, never cut
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = _figure((8, 1.2 + 0.3 * max(lines, len(rows), 1)))
     axes = figure.add_subplot()
     if not rows:
         _empty_note(axes, _("Aucun effet publiable"))
@@ -301,7 +313,8 @@ def forest_figure(document: dict[str, Any]) -> Figure:
         axes.plot([low, high], [position, position], color="#333333")
         axes.plot([row["value"]], [position], "s", color="#1f6f8b")
     axes.axvline(0, color="#999999", linestyle="--")
-    axes.set_yticks(positions, [textwrap.shorten(row["label"], 60) for row in rows])
+    _french_ticks(axes.xaxis)
+    axes.set_yticks(positions, labels)
     axes.set_xlabel(_("effet (taille d'effet standardisée, sinon estimation) et IC"))
     axes.set_title(_("Effets estimés (suivi − référence)"))
     return figure
