@@ -33,7 +33,7 @@ STANDARDISED = {
 }
 GROUP_COLOURS = {"all": "#1f6f8b", "intervention": "#1f6f8b", "comparison": "#d9822b"}
 # Resolution of the PNG files: sharp on screen and when embedded in the A4 report.
-PNG_DPI = 150
+PNG_DPI = 120
 CHART_FORMATS = ("png", "svg")
 
 
