@@ -52,7 +52,11 @@ def test_pre_post_rows_name_the_intervention_group_and_count_pairs():
     )
     lost = campaign.participants.order_by("code")[:15]
     Response.objects.filter(participant__in=list(lost), wave__code="post").delete()
+    # People recorded in a comparison group the before/after design does not use.
+    others = campaign.participants.order_by("-code")[:12]
+    campaign.participants.filter(pk__in=[p.pk for p in others]).update(group="comparison")
     document = run_document(campaign)
+    assert any("groupe de comparaison" in notice for notice in document["notices"])
     (sleep,) = whole_sample(document, "sleep")
     pairs = answered(campaign, "sleep", "baseline", "post")
     assert sleep["groups"] == ["intervention"] and sleep["waves"] == ["baseline", "post"]
@@ -114,6 +118,9 @@ def test_controlled_rows_count_distinct_people_not_observations():
     assert did["participants"] == either
     assert sum(either.values()) < did["n"]  # n counts observations: the reason for this key
     assert ancova["participants"] == answered(campaign, "activity", "baseline", "post")
+    # Fewer than 20 sites: one row per participant, classical OLS with N − 3 df.
+    assert ancova["extra"]["variance"] == "classical"
+    assert ancova["df"] == sum(ancova["participants"].values()) - 3 == ancova["n"] - 3
     (fruit,) = whole_sample(document, "fruit")
     assert fruit["odds_ratio"] == pytest.approx(fruit["effect_size"])
     assert fruit["risk_difference_ci_low"] < fruit["risk_difference"]
@@ -141,6 +148,7 @@ def test_repeated_rows_name_every_wave():
     for row in rows:
         assert row["waves"] == ["t0", "t1", "t2"] and row["groups"] == ["intervention"]
         assert row["participants"] == {"intervention": 40}
+        assert row["extra"]["df_method"] == "satterthwaite" and 1 < row["df"] < 120
 
 
 def test_suppressed_rows_say_why_and_withhold_the_new_numbers():
@@ -189,6 +197,9 @@ def test_a_suppressed_outcome_keeps_its_place_in_the_family():
     (mood,) = whole_sample(document, "mood")
     (hidden,) = whole_sample(document, "rare")
     assert hidden["suppressed"] and hidden["p_adjusted"] is None
+    assert hidden["suppressed_reason"] == "small" and hidden["participants"] == {
+        "intervention": None
+    }
     # Holm (1979) with m = 3: the hidden outcome counts (as the largest p-value).
     p_values = sorted([sleep["p_value"], mood["p_value"]])
     first = min(3 * p_values[0], 1)

@@ -111,7 +111,10 @@ def test_an_interval_wider_than_the_minimal_important_difference_is_imprecise():
     doc["outcomes"][0]["minimal_important_difference"] = 0.4
     result = rating(doc)
     assert result.level == "moderate" and result.rules == ["imprecision_mid"]
-    assert "différence minimale importante (0,40 h)" in result.reasons[-1]
+    assert (
+        "largeur 0,5 h) est plus large que la différence minimale importante (0,4 h)"
+        in result.reasons[-1]
+    )
 
 
 def test_rules_add_up_and_stop_at_very_low():

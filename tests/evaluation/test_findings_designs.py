@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from livinglab.evaluation.measurement.catalogue import catalogue_load
 from livinglab.evaluation.models import Indicator, Response
 from livinglab.evaluation.runs import services
 from livinglab.evaluation.runs.findings import summary_of_findings, summary_sentences
@@ -77,7 +78,10 @@ def test_controlled_sentence_counts_people_per_group_not_observations():
         n_per_group=45,
         missing=0.1,
     )
+    # A minimal important difference far below the interval's width: imprecise.
+    Indicator.objects.filter(code="mvpa_minutes").update(minimal_important_difference=0.5)
     document = run_of(campaign, mvpa_minutes="min/jour")
+    assert document["outcomes"][0]["minimal_important_difference"] == 0.5
     waves = ["baseline", "post"]
     treated = people_with(campaign, "mvpa_minutes", waves, every=False, group="intervention")
     controls = people_with(campaign, "mvpa_minutes", waves, every=False, group="comparison")
@@ -97,6 +101,19 @@ def test_controlled_sentence_counts_people_per_group_not_observations():
     (finding,) = summary_of_findings(document)
     assert finding.participants == {"intervention": treated, "comparison": controls}
     assert [level["group"] for level in finding.levels] == ["intervention", "comparison"]
+    assert "imprecision_mid" in finding.certainty_rules
+    assert any("différence minimale importante (0,5 min/jour)" in r for r in finding.reasons)
+
+
+def test_catalogue_and_admin_form_carry_the_minimal_important_difference(client, django_user_model):
+    catalogue_load()
+    assert Indicator.objects.get(code="who5_wellbeing").minimal_important_difference == 10
+    assert Indicator.objects.get(code="auditc_score").minimal_important_difference is None
+    admin = django_user_model.objects.create_superuser("mid", "mid@example.org", "pw-mid-2026")
+    client.force_login(admin)
+    html = client.get("/admin/indicators/new/").content.decode()
+    assert 'name="minimal_important_difference"' in html
+    assert "Différence minimale importante" in html
 
 
 def test_repeated_sentences_name_their_waves():

@@ -176,3 +176,51 @@ def test_site_model_gets_satterthwaite_df(sleepstudy):
     )
     # Within-subject contrasts of a balanced design: still (18 − 1)(10 − 1) df.
     assert results[0].df == pytest.approx(153, abs=0.5)
+
+
+@pytest.mark.parametrize("with_sites", [False, True])
+def test_closed_form_marginal_model_equals_dense_matrices(with_sites):
+    # The Satterthwaite code never builds V: check its per-subject-sum algebra (closed-form
+    # subject blocks, Sherman–Morrison for sites) against the dense V on unbalanced data.
+    from livinglab.evaluation.stats.repeated import _RandomIntercepts
+
+    rng = np.random.default_rng(0)
+    subject = np.repeat(np.arange(30), 3)
+    subject = subject[rng.random(subject.size) > 0.15]
+    site = (subject % 4).astype(str) if with_sites else None
+    n = subject.size
+    fixed = np.column_stack([np.ones(n), rng.random(n)])
+    y = rng.normal(size=n)
+    theta = np.array([1.3, 0.7, 0.4]) if with_sites else np.array([1.3, 0.7])
+    covariance = theta[0] * np.eye(n) + theta[1] * (subject[:, None] == subject[None, :])
+    if with_sites:
+        covariance = covariance + theta[2] * (site[:, None] == site[None, :])
+    inverse = np.linalg.inv(covariance)
+    logdet, xx, xy, yy = _RandomIntercepts(y, fixed, subject, site).pieces(theta)
+    assert logdet == pytest.approx(np.linalg.slogdet(covariance)[1], rel=1e-12)
+    assert xx == pytest.approx(fixed.T @ inverse @ fixed, rel=1e-10)
+    assert xy == pytest.approx(fixed.T @ inverse @ y, rel=1e-10)
+    assert yy == pytest.approx(y @ inverse @ y, rel=1e-10)
+
+
+def test_a_site_variance_at_zero_is_left_out_of_the_df(sleepstudy):
+    # Site variance estimated at 0: the df are those of the subject-only model, here the
+    # between-within (18 − 1)(10 − 1) = 153, not the residual 180 − 10 = 170.
+    fixed = pd.get_dummies(sleepstudy["Days"], dtype=float).to_numpy().copy()
+    fixed[:, 0] = 1.0
+    site = sleepstudy["Subject"] % 3
+    fit = fit_random_intercepts(
+        y=sleepstudy["Reaction"],
+        fixed=pd.DataFrame(fixed),
+        subject=sleepstudy["Subject"],
+    )
+    variances = {**variance_components(fit), "site": 0.0}
+    (result,) = satterthwaite(
+        y=sleepstudy["Reaction"],
+        fixed=fixed,
+        subject=sleepstudy["Subject"],
+        site=site,
+        variances=variances,
+        contrasts=[np.eye(10)[3]],
+    )
+    assert result[1] == pytest.approx(153, abs=0.01) and result[2] == "satterthwaite"

@@ -481,7 +481,8 @@ def _imprecision(change: Change, row: dict[str, Any], mid: float | None, unit: s
             _("imprécision : l'intervalle de confiance inclut l'absence d'effet"),
         )
     if mid and change.low is not None and change.high is not None and high - low > mid:
-        decimals = decimals_for(value=mid)
+        # The difference as the catalogue states it (0.5 → "0,5"), the width to match.
+        decimals = min(len(f"{mid:.6f}".rstrip("0").partition(".")[2]), MAX_DECIMALS)
         return (
             "imprecision_mid",
             1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -148,52 +148,53 @@ def _parameter_name(fit: MixedLMResults, column: str) -> str:
 class _RandomIntercepts:
     """Marginal model y ~ N(Xβ, V(θ)) of a random-intercept LMM, for REML quantities in θ.
 
-    θ = (residual, subject[, site]) variances; V is block diagonal by site (or by subject
-    when there are no sites), each subject block σ²_e I + σ²_s J (closed form).
+    θ = (residual, subject[, site]) variances. Each subject block σ²_e I + σ²_s J has a closed
+    form inverse, (I − w J)/σ²_e with w = σ²_s/(σ²_e + n σ²_s); a site adds σ²_site 11' to
+    the blocks of its subjects, handled by Sherman–Morrison. Everything runs on per-subject
+    sums: O(N), whatever the size of a site.
     """
 
     def __init__(
         self, y: np.ndarray, fixed: np.ndarray, subject: np.ndarray, site: np.ndarray | None
     ):
         self.y, self.fixed = y, fixed
-        self.subject = pd.factorize(subject)[0]
-        self.site = pd.factorize(site)[0] if site is not None else None
-        self.sizes = np.bincount(self.subject).astype(float)
-        self.x_sums = np.array([np.bincount(self.subject, weights=col) for col in fixed.T]).T
-        self.y_sums = np.bincount(self.subject, weights=y)
-        if self.site is not None:
-            self.blocks = [np.flatnonzero(self.site == code) for code in range(self.site.max() + 1)]
+        codes = pd.factorize(subject)[0]
+        self.sizes = np.bincount(codes).astype(float)
+        self.x_sums = np.array([np.bincount(codes, weights=col) for col in fixed.T]).T
+        self.y_sums = np.bincount(codes, weights=y)
+        self.site_of_subject = None
+        if site is not None:
+            first_row = np.unique(codes, return_index=True)[1]
+            self.site_of_subject = pd.factorize(site[first_row])[0]
 
     def pieces(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
         """log|V|, X'V⁻¹X, X'V⁻¹y, y'V⁻¹y."""
         residual, subject = theta[0], theta[1]
-        if self.site is None:
-            # V_i⁻¹ = (I − w_i J)/σ²_e with w_i = σ²_s/(σ²_e + n_i σ²_s).
-            weight = subject / (residual + self.sizes * subject)
-            logdet = float(
-                np.sum(
-                    (self.sizes - 1) * np.log(residual) + np.log(residual + self.sizes * subject)
-                )
-            )
-            xx = self.fixed.T @ self.fixed - (self.x_sums.T * weight) @ self.x_sums
-            xy = self.fixed.T @ self.y - (self.x_sums.T * weight) @ self.y_sums
-            yy = float(self.y @ self.y - np.sum(weight * self.y_sums**2))
-            return logdet, xx / residual, xy / residual, yy / residual
-        logdet, xx, xy, yy = 0.0, 0.0, 0.0, 0.0
-        for rows in self.blocks:
-            members = self.subject[rows]
-            same_subject = (members[:, None] == members[None, :]).astype(float)
-            covariance = residual * np.eye(len(rows)) + subject * same_subject + theta[2]
-            sign, block_logdet = np.linalg.slogdet(covariance)
-            if sign <= 0:
-                raise ArithmeticError("covariance not positive definite")
-            inverse = np.linalg.inv(covariance)
-            x_block, y_block = self.fixed[rows], self.y[rows]
-            logdet += block_logdet
-            xx = xx + x_block.T @ inverse @ x_block
-            xy = xy + x_block.T @ inverse @ y_block
-            yy += float(y_block @ inverse @ y_block)
-        return logdet, np.asarray(xx), np.asarray(xy), yy
+        weight = subject / (residual + self.sizes * subject)
+        logdet = float(
+            np.sum((self.sizes - 1) * np.log(residual) + np.log(residual + self.sizes * subject))
+        )
+        xx = (self.fixed.T @ self.fixed - (self.x_sums.T * weight) @ self.x_sums) / residual
+        xy = (self.fixed.T @ self.y - (self.x_sums.T * weight) @ self.y_sums) / residual
+        yy = float(self.y @ self.y - np.sum(weight * self.y_sums**2)) / residual
+        if self.site_of_subject is None:
+            return logdet, xx, xy, yy
+        # D⁻¹1 restricted to a subject sums to n(1 − w n)/σ²_e; a'D⁻¹1 = Σ a₊(1 − w n)/σ²_e.
+        shrink = (1 - weight * self.sizes) / residual
+        site_count = int(self.site_of_subject.max()) + 1
+
+        def by_site(values: np.ndarray) -> np.ndarray:
+            return np.bincount(self.site_of_subject, weights=values, minlength=site_count)
+
+        ones = by_site(self.sizes * shrink)  # 1'D⁻¹1 per site
+        x_site = np.array([by_site(column * shrink) for column in self.x_sums.T]).T
+        y_site = by_site(self.y_sums * shrink)
+        factor = theta[2] / (1 + theta[2] * ones)
+        logdet += float(np.sum(np.log1p(theta[2] * ones)))
+        xx = xx - (x_site.T * factor) @ x_site
+        xy = xy - (x_site.T * factor) @ y_site
+        yy -= float(np.sum(factor * y_site**2))
+        return logdet, xx, xy, yy
 
     def reml(self, theta: np.ndarray) -> float:
         """REML log-likelihood (without constants)."""
@@ -205,6 +206,28 @@ class _RandomIntercepts:
         """Var(c'β̂) = c'(X'V⁻¹X)⁻¹c at θ."""
         xx = self.pieces(theta)[1]
         return float(contrast @ np.linalg.solve(xx, contrast))
+
+
+def _hessian(
+    function: Callable[[np.ndarray], float],
+    theta: np.ndarray,
+    free: list[int],
+    steps: np.ndarray,
+) -> np.ndarray:
+    """Central finite-difference Hessian of ``function`` in the ``free`` coordinates."""
+    unit = np.eye(theta.size)
+    hessian = np.empty((len(free), len(free)))
+    for a, i in enumerate(free):
+        for b, j in enumerate(free[a:], start=a):
+            shift_i, shift_j = unit[i] * steps[i], unit[j] * steps[j]
+            value = (
+                function(theta + shift_i + shift_j)
+                - function(theta + shift_i - shift_j)
+                - function(theta - shift_i + shift_j)
+                + function(theta - shift_i - shift_j)
+            ) / (4 * steps[i] * steps[j])
+            hessian[a, b] = hessian[b, a] = value
+    return hessian
 
 
 def satterthwaite(
@@ -222,9 +245,10 @@ def satterthwaite(
     df = 2·Var(c'β̂)² / (g' A g), g the gradient of Var(c'β̂) = c'(X'V(θ)⁻¹X)⁻¹c in the
     variance parameters θ and A their asymptotic covariance, the inverse of the observed REML
     information (the numerical Hessian, as lmerTest does: Kuznetsova, Brockhoff & Christensen
-    2017, J Stat Softw 82(13)). Derivatives are central finite differences. At a boundary
-    fit (a variance component estimated at 0) the information is singular: the df are then
-    the residual N − p of the model that remains (an ordinary regression), stated as such.
+    2017, J Stat Softw 82(13)). Derivatives are central finite differences. A variance
+    component estimated at 0 (boundary fit) stays fixed at 0: the df are those of the model
+    without it. When only the residual variance is left, the model is an ordinary regression
+    and the df are its residual N − p ("residual").
     """
     model = _RandomIntercepts(
         as_float(y),
@@ -235,27 +259,19 @@ def satterthwaite(
     names = ["residual", "subject"] + (["site"] if site is not None else [])
     theta = np.array([variances[name] for name in names], dtype=float)
     residual_df = float(len(model.y) - np.linalg.matrix_rank(model.fixed))
-    boundary = bool((theta[1:] <= 1e-8 * theta.sum()).any())
+    # Free parameters: the residual and every component away from the boundary.
+    free = [0] + [i for i in range(1, theta.size) if theta[i] > 1e-8 * theta.sum()]
+    steps = 1e-4 * theta
+    unit = np.eye(theta.size)
     covariance = None
-    if not boundary:
-        steps = 1e-4 * theta
-        hessian = np.empty((theta.size, theta.size))
-        for i in range(theta.size):
-            for j in range(i, theta.size):
-                shift_i, shift_j = (
-                    np.eye(theta.size)[i] * steps[i],
-                    np.eye(theta.size)[j] * steps[j],
-                )
-                value = (
-                    model.reml(theta + shift_i + shift_j)
-                    - model.reml(theta + shift_i - shift_j)
-                    - model.reml(theta - shift_i + shift_j)
-                    + model.reml(theta - shift_i - shift_j)
-                ) / (4 * steps[i] * steps[j])
-                hessian[i, j] = hessian[j, i] = value
-        information = -hessian
+    while covariance is None and len(free) > 1:
+        information = -_hessian(model.reml, theta, free, steps)
         if np.all(np.linalg.eigvalsh(information) > 0):
             covariance = np.linalg.inv(information)
+        else:
+            # Next to the boundary but not on it: the REML surface is not concave there.
+            # Fix the smallest component at its estimate, as if it sat on the boundary.
+            free.remove(min(free[1:], key=lambda i: theta[i]))
     results = []
     for contrast in contrasts:
         c = np.asarray(contrast, dtype=float)
@@ -263,15 +279,14 @@ def satterthwaite(
         if covariance is None:
             results.append((math.sqrt(variance), residual_df, "residual"))
             continue
-        steps = 1e-4 * theta
         gradient = np.array(
             [
                 (
-                    model.contrast_variance(theta + np.eye(theta.size)[i] * steps[i], c)
-                    - model.contrast_variance(theta - np.eye(theta.size)[i] * steps[i], c)
+                    model.contrast_variance(theta + unit[i] * steps[i], c)
+                    - model.contrast_variance(theta - unit[i] * steps[i], c)
                 )
                 / (2 * steps[i])
-                for i in range(theta.size)
+                for i in free
             ]
         )
         spread = float(gradient @ covariance @ gradient)
