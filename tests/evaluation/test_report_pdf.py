@@ -185,3 +185,34 @@ def test_each_figure_is_drawn_once_for_png_svg_and_pdf(monkeypatch):
     assert len(drawn) == len(names)
     stored = artifacts.read_file(files["pdf"])
     assert stored.startswith(b"%PDF") and "Page 1 /" in pdf_to_text(stored)
+
+
+def test_re_aim_sections_read_the_campaign_context():
+    """Reach against the target population, delivery rate, withheld attendance "< k"."""
+    document = simulated_run("pre_post").result
+    document["re_aim"] = {
+        **document["re_aim"],
+        "target_population": 120,
+        "actions_planned": 4,
+        "actions_delivered": 3,
+        "actions_cancelled": 1,
+        "planned_attendance": 80,
+        "actual_attendance": None,
+        "sites_approached": 5,
+        "sites_participating": 4,
+        "suppressed": ["actual_attendance"],
+    }
+    sections = {section.key: section for section in report.re_aim_sections(document)}
+    assert list(sections) == list(report.RE_AIM_SECTIONS)
+    reach = dict(sections["reach"].facts)
+    assert reach["Participants inclus"] == "30"
+    assert reach["Part de la population cible incluse"] == "25,0 %"  # 30 of 120
+    implementation = dict(sections["implementation"].facts)
+    assert implementation["Actions réalisées"] == "3"
+    assert implementation["Participation réelle"] == "< 10"  # withheld, never a number
+    assert "3 actions réalisées sur 4 prévues (75,0 %)" in sections["implementation"].paragraphs[0]
+    assert dict(sections["adoption"].facts)["Lieux ayant accueilli une action"] == "5"
+    maintenance = dict(sections["maintenance"].facts)
+    assert list(maintenance) == ["Réponses — mesure initiale", "Réponses — fin de l'intervention"]
+    text = pdf_to_text(report.report_pdf(document))
+    assert "25,0 %" in text and "75,0 %" in text
