@@ -9,7 +9,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from livinglab.evaluation import stats
-from livinglab.evaluation.runs.document import results_json
+from livinglab.evaluation.runs.document import results_json, results_xlsx, summary_rows
 from livinglab.evaluation.runs.findings import (
     decimals_for,
     format_number,
@@ -350,3 +350,27 @@ def test_results_json_carries_summary_and_findings():
     assert payload["findings"][0]["indicator"] == "sleep"
     # Before/after without comparison starts "low"; locked, precise: it stays there.
     assert payload["findings"][0]["certainty"] == "low"
+
+
+def test_run_summary_and_workbook_use_labels_and_carry_the_summary():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    run = document(
+        row(method="did_ols"),
+        design="controlled_pre_post",
+        campaign="bouge",
+        protocol_version=2,
+        protocol_hash="abc",
+        generated_at="2026-12-01T10:00:00",
+        correction="holm",
+        flow={"groups": ["all"], "stages": []},
+    )
+    facts = dict((str(label), value) for label, value in summary_rows(run))
+    assert facts["Plan"] == "Avant/après avec groupe de comparaison"
+    assert facts["Vagues"] == "Rentrée, Juin"
+    assert facts["Correction des tests multiples"] == "Holm"
+    sheet = load_workbook(BytesIO(results_xlsx(run)))["summary"]
+    cells = [row[1] for row in sheet.iter_rows(values_only=True)]
+    assert summary_sentences(run)[0] in cells

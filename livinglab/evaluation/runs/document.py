@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from livinglab.core.spreadsheets import escape_formula
+from livinglab.evaluation.labels import correction_label, design_label, wave_label
 from livinglab.evaluation.runs.analysis import RESULT_KEYS
 from livinglab.evaluation.runs.findings import summary_of_findings, summary_sentences
 
@@ -112,10 +113,10 @@ def summary_rows(document: dict[str, Any]) -> list[tuple[str, Any]]:
         (_("Campagne"), document.get("campaign_title") or document["campaign"]),
         (_("Version du protocole"), document["protocol_version"]),
         (_("Empreinte du protocole"), document["protocol_hash"]),
-        (_("Plan"), document["design"]),
-        (_("Vagues"), ", ".join(document.get("waves", []))),
+        (_("Plan"), design_label(document["design"])),
+        (_("Vagues"), ", ".join(wave_label(document, wave) for wave in document.get("waves", []))),
         (_("Seuil alpha"), document.get("alpha")),
-        (_("Correction des tests multiples"), document.get("correction")),
+        (_("Correction des tests multiples"), correction_label(document.get("correction"))),
         (_("Effectif minimal par case"), document["min_cell_size"]),
         (_("Calculé le"), document["generated_at"]),
         (_("Écarts au protocole"), " ; ".join(document.get("deviations") or []) or _("aucun")),
@@ -130,7 +131,14 @@ def results_xlsx(document: dict[str, Any]) -> bytes:
     k = document["min_cell_size"]
     workbook = Workbook()
     sheets = [
-        ("summary", [["", ""], *[[str(label), value] for label, value in summary_rows(document)]]),
+        (
+            "summary",
+            [
+                ["", ""],
+                *[[str(label), value] for label, value in summary_rows(document)],
+                *[[_("En bref"), sentence] for sentence in summary_sentences(document)],
+            ],
+        ),
         ("results", [RESULT_COLUMNS, *result_table(document)]),
         (
             "descriptives",

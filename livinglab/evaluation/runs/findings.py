@@ -314,11 +314,16 @@ def _rows_for_readers(document: dict[str, Any]) -> list[dict[str, Any]]:
 # The summary -----------------------------------------------------------------------------------
 
 
+def _direction(row: dict[str, Any], change: Change) -> float:
+    """The sign readers see: the change in natural units when there is one."""
+    return change.value if change.value is not None else row.get("estimate") or 0
+
+
 def _verdict(document: dict[str, Any], row: dict[str, Any], outcome: dict[str, Any]) -> str:
     p = row["p_adjusted"] if row.get("p_adjusted") is not None else row.get("p_value")
     if p is None or p >= document.get("alpha", 0.05):
         return _("une différence qui peut être due au hasard")
-    rose = (row.get("estimate") or 0) > 0
+    rose = _direction(row, change_of(row, outcome)) > 0
     if rose == outcome.get("higher_is_better", True):
         return _("une amélioration")
     return _("une dégradation")
@@ -337,8 +342,8 @@ def summary_sentence(document: dict[str, Any], row: dict[str, Any]) -> str:
         return _("« %(label)s » : résultat non calculable avec ces données.") % {"label": label}
     controlled = document.get("design") == CONTROLLED
     change = change_of(row, outcome)
-    rose = row["estimate"] > 0
-    if row["estimate"] == 0:
+    rose = _direction(row, change) > 0
+    if _direction(row, change) == 0:
         direction = _("n'a pas changé")
     else:
         direction = _("a augmenté") if rose else _("a diminué")
