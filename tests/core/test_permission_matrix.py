@@ -474,6 +474,8 @@ MATRIX: dict[str, str] = {
     "evaluation_runs:chart": "LNNDOONO",
     "evaluation_runs:public_chart": "OOOOOOOO",
     "evaluation_runs:public_report": "OOOOOOOO",
+    "evaluation_runs:report": "LNNDOONO",  # the HTML report: same rights as the downloads
+    "evaluation_runs:public_report_page": "OOOOOOOO",
     "questionnaire:answer": "OOOOOOOO",
     "questionnaire:answer_comparison": "OOOOOOOO",
     "cms-search": "OOOOOOOO",

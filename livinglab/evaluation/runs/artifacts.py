@@ -61,7 +61,8 @@ def write_artifacts(*, run_id: int, document: dict[str, Any]) -> dict[str, Any]:
         "xlsx": save_file(f"{folder}/results.xlsx", results_xlsx(document)),
         "charts": [],
     }
-    for chart in charts.render_charts(document):
+    rendered = charts.render_charts(document)  # each figure drawn once: files and PDF
+    for chart in rendered:
         artifacts["charts"].append(
             {
                 "name": chart.name,
@@ -70,7 +71,7 @@ def write_artifacts(*, run_id: int, document: dict[str, Any]) -> dict[str, Any]:
                 "svg": save_file(f"{folder}/{chart.name}.svg", chart.svg),
             }
         )
-    artifacts["pdf"] = save_file(f"{folder}/report.pdf", report.report_pdf(document))
+    artifacts["pdf"] = save_file(f"{folder}/report.pdf", report.report_pdf(document, rendered))
     return artifacts
 
 

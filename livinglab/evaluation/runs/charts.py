@@ -2,6 +2,9 @@
 
 The ``*_data`` functions say what a chart shows; they skip every suppressed cell, so a
 withheld group is never drawn. Figures are built without pyplot (Agg canvas, thread-safe).
+Each figure is drawn once and saved in every format at once; the PDF report embeds the same
+PNG (`render_charts`), it never redraws a figure. Titles name the indicator and its unit;
+axes and legends show wave and group labels, never codes.
 matplotlib is imported when a figure is drawn, not with this module (the admin views import it
 for the ``*_data`` functions at start-up).
 """
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from livinglab.evaluation.labels import group_label, subgroup_label, wave_label
 from livinglab.evaluation.runs.document import hidden_count
 
 if TYPE_CHECKING:
@@ -28,6 +32,9 @@ STANDARDISED = {
     "standardised_ancova_difference",
 }
 GROUP_COLOURS = {"all": "#1f6f8b", "intervention": "#1f6f8b", "comparison": "#d9822b"}
+# Resolution of the PNG files: sharp on screen and when embedded in the A4 report.
+PNG_DPI = 120
+CHART_FORMATS = ("png", "svg")
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Chart:
     name: str
     title: str
     png: bytes
-    svg: bytes
+    svg: bytes = b""  # empty when only the PNG was asked for (the PDF of a document)
 
 
 def _outcomes(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -92,7 +99,21 @@ def change_data(document: dict[str, Any], indicator: str) -> dict[str, list[tupl
 def subgroup_text(subgroup: Any) -> str:
     if subgroup == "all":
         return _("ensemble")
-    return f"{subgroup['dimension']} = {subgroup['value']}"
+    return subgroup_label(subgroup)
+
+
+def wave_text(document: dict[str, Any], code: str | None) -> str:
+    """A wave as readers know it (`labels.wave_label`: never a bare code)."""
+    return wave_label(document, code)
+
+
+def outcome_title(outcome: dict[str, Any]) -> str:
+    """The indicator's label with its unit: "Activité physique (min/jour)"."""
+    unit = outcome.get("unit") or ""
+    label = outcome["label"]
+    if unit and unit not in label:
+        return f"{label} ({unit})"
+    return label
 
 
 def forest_data(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,7 +134,11 @@ def forest_data(document: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "label": f"{row['label']} — {subgroup_text(row['subgroup'])}"
-                + (f" ({row['wave']})" if len(document.get("waves", [])) > 2 else ""),
+                + (
+                    f" ({wave_text(document, row['wave'])})"
+                    if len(document.get("waves", [])) > 2
+                    else ""
+                ),
                 "value": value,
                 "low": low,
                 "high": high,
@@ -132,7 +157,7 @@ def flow_data(document: dict[str, Any]) -> list[dict[str, str]]:
             continue
         boxes.append(
             {
-                "stage": _stage_label(cell),
+                "stage": stage_label(document, cell),
                 "group": cell["group"],
                 "text": hidden_count(k) if cell["suppressed"] else f"n = {cell['n']}",
             }
@@ -140,14 +165,26 @@ def flow_data(document: dict[str, Any]) -> list[dict[str, str]]:
     return boxes
 
 
-def _stage_label(cell: dict[str, Any]) -> str:
+def stage_label(document: dict[str, Any], cell: dict[str, Any]) -> str:
     labels = {
         "withdrawn": _("Retirés"),
         "enrolled": _("Inclus"),
-        "answered": _("Ont répondu — vague %(detail)s"),
+        "answered": _("Ont répondu — « %(detail)s »"),
         "analysed": _("Analysés — %(detail)s"),
     }
-    return labels.get(cell["stage"], cell["stage"]) % {"detail": cell.get("detail")}
+    detail = cell.get("detail")
+    if cell["stage"] == "answered":
+        detail = wave_text(document, detail)
+    elif cell["stage"] == "analysed":
+        detail = indicator_label(document, detail)
+    return labels.get(cell["stage"], cell["stage"]) % {"detail": detail}
+
+
+def indicator_label(document: dict[str, Any], code: str | None) -> str:
+    for outcome in _outcomes(document):
+        if outcome["indicator"] == code:
+            return outcome["label"]
+    return code or ""
 
 
 def _figure(size=(7, 4.2)) -> Figure:
@@ -156,13 +193,23 @@ def _figure(size=(7, 4.2)) -> Figure:
     return Figure(figsize=size, layout="constrained")
 
 
-def _save(figure: Figure, name: str, title: str) -> Chart:
+def _save(figure: Figure, name: str, title: str, formats=CHART_FORMATS) -> Chart:
+    """Save one drawn figure in every asked format (the figure is not drawn again)."""
     outputs = {}
-    for file_format in ("png", "svg"):
+    for file_format in formats:
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=file_format, dpi=110)
+        figure.savefig(buffer, format=file_format, dpi=PNG_DPI)
         outputs[file_format] = buffer.getvalue()
-    return Chart(name=name, title=title, png=outputs["png"], svg=outputs["svg"])
+    return Chart(name=name, title=title, png=outputs["png"], svg=outputs.get("svg", b""))
+
+
+def _french_ticks(axis) -> None:
+    """Tick numbers with a decimal comma and a true minus sign ("−0,25")."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(
+        FuncFormatter(lambda value, _position: f"{value:g}".replace(".", ",").replace("-", "−"))
+    )
 
 
 def _empty_note(axes, text: str) -> None:
@@ -170,12 +217,15 @@ def _empty_note(axes, text: str) -> None:
     axes.set_axis_off()
 
 
-def _outcome_figure(document: dict[str, Any], items, draw) -> Figure:
-    """A chart of one outcome; when every cell is withheld it only says so."""
+def _outcome_figure(document: dict[str, Any], outcome: dict[str, Any], items, draw) -> Figure:
+    """A chart of one outcome, titled with its label and unit; when every cell is withheld it
+    only says so."""
     figure = _figure()
+    figure.suptitle(outcome_title(outcome), fontweight="bold")
     axes = figure.add_subplot()
     if items:
         draw(axes, items)
+        _french_ticks(axes.yaxis)
     else:
         _empty_note(
             axes, _("Données supprimées (effectifs < %(k)d)") % {"k": document["min_cell_size"]}
@@ -183,8 +233,9 @@ def _outcome_figure(document: dict[str, Any], items, draw) -> Figure:
     return figure
 
 
-def _tick(item: dict[str, Any]) -> str:
-    return f"{item['wave']}\n{item['group']}" if item["group"] != "all" else item["wave"]
+def _tick(document: dict[str, Any], item: dict[str, Any]) -> str:
+    wave = wave_text(document, item["wave"])
+    return f"{wave}\n{group_label(item['group'])}" if item["group"] != "all" else wave
 
 
 def _colour(group: str) -> str:
@@ -194,7 +245,7 @@ def _colour(group: str) -> str:
 def distribution_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figure:
     def draw(axes, boxes):
         stats = [
-            {"label": _tick(box), "med": box["median"], "q1": box["q1"], "q3": box["q3"],
+            {"label": _tick(document, box), "med": box["median"], "q1": box["q1"], "q3": box["q3"],
              "whislo": box["q1"], "whishi": box["q3"], "mean": box["mean"], "fliers": []}
             for box in boxes
         ]  # fmt: skip
@@ -203,15 +254,17 @@ def distribution_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Fi
             patch.set_facecolor(_colour(box["group"]))
             patch.set_alpha(0.6)
         axes.set_ylabel(outcome.get("unit") or outcome["label"])
-        axes.set_title(_("Distribution avant/après (médiane, quartiles, ◆ moyenne)"))
+        axes.set_title(_("Distribution par vague (médiane, quartiles, ▲ moyenne)"))
 
-    return _outcome_figure(document, distribution_data(document, outcome["indicator"]), draw)
+    return _outcome_figure(
+        document, outcome, distribution_data(document, outcome["indicator"]), draw
+    )
 
 
 def proportion_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figure:
     def draw(axes, bars):
         axes.bar(
-            [_tick(bar) for bar in bars],
+            [_tick(document, bar) for bar in bars],
             [100 * bar["proportion"] for bar in bars],
             color=[_colour(bar["group"]) for bar in bars],
         )
@@ -219,29 +272,36 @@ def proportion_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figu
         axes.set_ylabel(_("Part de « oui » (%)"))
         axes.set_title(_("Proportions par vague"))
 
-    return _outcome_figure(document, proportion_data(document, outcome["indicator"]), draw)
+    return _outcome_figure(document, outcome, proportion_data(document, outcome["indicator"]), draw)
 
 
 def change_figure(document: dict[str, Any], outcome: dict[str, Any]) -> Figure:
     def draw(axes, lines):
         for group, points in lines.items():
             axes.plot(
-                [wave for wave, _value in points],
+                [wave_text(document, wave) for wave, _value in points],
                 [value for _wave, value in points],
                 marker="o",
                 color=_colour(group),
-                label=group,
+                label=group_label(group),
             )
         axes.legend()
-        axes.set_ylabel(_("moyenne"))
+        axes.set_xlabel(_("vague"))
+        axes.set_ylabel(
+            _("moyenne (%(unit)s)") % {"unit": outcome["unit"]}
+            if outcome.get("unit")
+            else _("moyenne")
+        )
         axes.set_title(_("Évolution moyenne entre les vagues"))
 
-    return _outcome_figure(document, change_data(document, outcome["indicator"]), draw)
+    return _outcome_figure(document, outcome, change_data(document, outcome["indicator"]), draw)
 
 
 def forest_figure(document: dict[str, Any]) -> Figure:
     rows = forest_data(document)
-    figure = _figure((8, 1.2 + 0.38 * max(len(rows), 1)))
+    labels = [textwrap.fill(row["label"], 48) for row in rows]  # wrapped, never cut
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure = _figure((8, 1.2 + 0.3 * max(lines, len(rows), 1)))
     axes = figure.add_subplot()
     if not rows:
         _empty_note(axes, _("Aucun effet publiable"))
@@ -253,7 +313,8 @@ def forest_figure(document: dict[str, Any]) -> Figure:
         axes.plot([low, high], [position, position], color="#333333")
         axes.plot([row["value"]], [position], "s", color="#1f6f8b")
     axes.axvline(0, color="#999999", linestyle="--")
-    axes.set_yticks(positions, [textwrap.shorten(row["label"], 60) for row in rows])
+    _french_ticks(axes.xaxis)
+    axes.set_yticks(positions, labels)
     axes.set_xlabel(_("effet (taille d'effet standardisée, sinon estimation) et IC"))
     axes.set_title(_("Effets estimés (suivi − référence)"))
     return figure
@@ -266,7 +327,7 @@ def flow_figure(document: dict[str, Any]) -> Figure:
     axes.set_axis_off()
     for index, box in enumerate(boxes):
         y = 1 - (index + 0.5) / max(len(boxes), 1)
-        group = "" if box["group"] == "all" else f" [{box['group']}]"
+        group = "" if box["group"] == "all" else f" [{group_label(box['group'])}]"
         axes.text(
             0.5,
             y,
@@ -280,37 +341,44 @@ def flow_figure(document: dict[str, Any]) -> Figure:
     return figure
 
 
-def figures(document: dict[str, Any]) -> list[tuple[str, str, Figure]]:
-    """(file name, title, figure) of every chart of a run."""
-    result = [("flow", str(_("Flux des participants")), flow_figure(document))]
+def chart_plan(document: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(file name, title, drawing function) of every chart of a run, nothing drawn yet."""
+    plan = [("flow", str(_("Flux des participants")), lambda: flow_figure(document))]
     for outcome in _outcomes(document):
-        code = outcome["indicator"]
+        code, title = outcome["indicator"], outcome_title(outcome)
         if outcome["scale"] == "binary":
-            result.append(
+            plan.append(
                 (
                     f"{code}-proportions",
-                    f"{outcome['label']} — proportions",
-                    proportion_figure(document, outcome),
+                    _("%(title)s — proportions") % {"title": title},
+                    lambda outcome=outcome: proportion_figure(document, outcome),
                 )
             )
         else:
-            result.append(
+            plan.append(
                 (
                     f"{code}-distribution",
-                    f"{outcome['label']} — distribution",
-                    distribution_figure(document, outcome),
+                    _("%(title)s — distribution") % {"title": title},
+                    lambda outcome=outcome: distribution_figure(document, outcome),
                 )
             )
-            result.append(
+            plan.append(
                 (
                     f"{code}-change",
-                    f"{outcome['label']} — évolution",
-                    change_figure(document, outcome),
+                    _("%(title)s — évolution") % {"title": title},
+                    lambda outcome=outcome: change_figure(document, outcome),
                 )
             )
-    result.append(("forest", str(_("Effets estimés")), forest_figure(document)))
-    return result
+    plan.append(("forest", str(_("Effets estimés")), lambda: forest_figure(document)))
+    return plan
 
 
-def render_charts(document: dict[str, Any]) -> list[Chart]:
-    return [_save(figure, name, title) for name, title, figure in figures(document)]
+def figures(document: dict[str, Any]) -> list[tuple[str, str, Figure]]:
+    """(file name, title, figure) of every chart of a run."""
+    return [(name, title, draw()) for name, title, draw in chart_plan(document)]
+
+
+def render_charts(document: dict[str, Any], formats=CHART_FORMATS) -> list[Chart]:
+    """Every chart, each figure drawn once and saved in ``formats`` (PNG always)."""
+    formats = ("png", *(f for f in formats if f != "png"))
+    return [_save(draw(), name, title, formats) for name, title, draw in chart_plan(document)]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from livinglab.evaluation.runs import report_views
 from livinglab.evaluation.runs import views as runs_views
 
 app_name = "evaluation_runs"
@@ -24,4 +25,10 @@ urlpatterns = [
         name="public_chart",
     ),
     path("public/runs/<int:run_id>/report.pdf", runs_views.public_report, name="public_report"),
+    path("runs/<int:run_id>/report", report_views.run_report, name="report"),
+    path(
+        "public/runs/<int:run_id>/report",
+        report_views.public_run_report,
+        name="public_report_page",
+    ),
 ]
