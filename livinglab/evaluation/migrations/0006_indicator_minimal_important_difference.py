@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0004_questionnaire_duplicates_access_keys'),
+        ('evaluation', '0005_outcome_multiplicity_family'),
     ]
 
     operations = [
