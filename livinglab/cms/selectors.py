@@ -4,7 +4,6 @@ from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from livinglab.campaigns.models import (
     Action,
@@ -25,6 +24,7 @@ from livinglab.cms.models import (
     SettingIndexPage,
     TopicPage,
 )
+from livinglab.cms.sitewide import SiteData
 from livinglab.evaluation.runs import selectors as evaluation_selectors
 
 LISTING_RENDITION = "fill-480x270"
@@ -34,8 +34,8 @@ LATEST_TOPICS = 6
 FEATURED_CAMPAIGNS = 3
 
 
-def topics_live(*, locale: Locale) -> QuerySet[TopicPage]:
-    return TopicPage.objects.live().public().filter(locale=locale)
+def topics_live(*, locale_id: int, site_data: SiteData) -> QuerySet[TopicPage]:
+    return site_data.public(TopicPage.objects.live().filter(locale_id=locale_id))
 
 
 def with_listing_data(queryset: QuerySet[TopicPage]) -> QuerySet[TopicPage]:
@@ -71,14 +71,17 @@ def topics_filter(
     return queryset
 
 
-def topics_for_listing(*, locale: Locale, setting: str, **filters) -> QuerySet[TopicPage]:
-    queryset = topics_filter(topics_live(locale=locale), setting=setting, **filters)
+def topics_for_listing(
+    *, locale_id: int, setting: str, site_data: SiteData, **filters
+) -> QuerySet[TopicPage]:
+    queryset = topics_live(locale_id=locale_id, site_data=site_data)
+    queryset = topics_filter(queryset, setting=setting, **filters)
     return with_listing_data(queryset.order_by("title"))
 
 
-def topics_search(*, locale: Locale, query: str, **filters):
+def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters):
     """Filtered topics, ranked by Wagtail search when there are keywords."""
-    queryset = topics_filter(topics_live(locale=locale), **filters)
+    queryset = topics_filter(topics_live(locale_id=locale_id, site_data=site_data), **filters)
     if not query:
         return with_listing_data(queryset.order_by("title"))
     # The search backend only filters on indexed fields: narrow by primary key instead.
@@ -86,34 +89,49 @@ def topics_search(*, locale: Locale, query: str, **filters):
     return with_listing_data(TopicPage.objects.filter(pk__in=matching)).search(query)
 
 
-def topic_details(*, topic: TopicPage) -> dict:
+def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
+    """The topic's vocabularies, kits and related campaigns.
+
+    Routing prefetched the relations (`TopicPage.route_prefetch_related`); a preview or a
+    revision holds them in memory, where `.live()` does not exist: filter the pages in Python.
+    """
     documents = KitDocument.objects.select_related("document")
-    kits = ResourceKitPage.objects.child_of(topic).live().public()
-    # A preview or a revision holds the relation in memory (no `.live()` there): query by id.
-    related = [page.pk for page in topic.related_campaigns.all()]
+    kits = site_data.public(ResourceKitPage.objects.child_of(topic).live())
+    related = [page for page in topic.related_campaigns.all() if page.live]
     return {
         "themes": list(topic.themes.all()),
         "age_groups": list(topic.age_groups.all()),
         "target_settings": list(topic.target_settings.all()),
         "kits": kits.prefetch_related(Prefetch("documents", queryset=documents)),
-        "related_campaign_pages": CampaignPage.objects.filter(pk__in=related).live().public(),
+        "related_campaign_pages": site_data.public_list(related),
     }
 
 
-def home_sections(*, home: HomePage) -> dict:
-    featured = CampaignPage.objects.live().public().filter(locale=home.locale, featured=True)
-    latest = topics_live(locale=home.locale).order_by("-first_published_at", "-pk")
+def home_sections(*, home: HomePage, site_data: SiteData) -> dict:
+    children = site_data.children_of(home)
+    featured = CampaignPage.objects.live().filter(locale_id=home.locale_id, featured=True)
+    latest = topics_live(locale_id=home.locale_id, site_data=site_data)
+    latest = latest.order_by("-first_published_at", "-pk")
     return {
-        "setting_pages": SettingIndexPage.objects.child_of(home).live().public(),
-        "featured_campaigns": featured.select_related("campaign")[:FEATURED_CAMPAIGNS],
+        "setting_pages": [page for page in children if isinstance(page, SettingIndexPage)],
+        "featured_campaigns": site_data.public(featured).select_related("campaign")[
+            :FEATURED_CAMPAIGNS
+        ],
         "latest_topics": with_listing_data(latest)[:LATEST_TOPICS],
-        "campaign_index": CampaignIndexPage.objects.child_of(home).live().first(),
-        "experience_page": ExperienceIndexPage.objects.child_of(home).live().first(),
+        "campaign_index": first_of_type(children, CampaignIndexPage),
+        "experience_page": first_of_type(children, ExperienceIndexPage),
     }
 
 
-def campaign_pages_for_listing(*, parent: CampaignIndexPage) -> QuerySet[CampaignPage]:
-    pages = CampaignPage.objects.child_of(parent).live().public().select_related("campaign")
+def first_of_type(pages: list, page_type: type):
+    return next((page for page in pages if isinstance(page, page_type)), None)
+
+
+def campaign_pages_for_listing(
+    *, parent: CampaignIndexPage, site_data: SiteData
+) -> QuerySet[CampaignPage]:
+    pages = site_data.public(CampaignPage.objects.child_of(parent).live())
+    pages = pages.select_related("campaign")
     return pages.prefetch_related("campaign__themes", "campaign__settings")
 
 
