@@ -46,8 +46,10 @@ def language_links(context) -> list[dict]:
 
 
 @register.simple_tag
-def breadcrumb_ancestors(page: Page) -> list[Page]:
+def breadcrumb_ancestors(page: Page | None) -> list[Page]:
     """The page's ancestors from the home page down: those routing read, else from the tree."""
+    if not isinstance(page, Page):
+        return []  # a view that is not a page (and has no ancestors to show)
     ancestors = getattr(page, "cms_ancestors", None)
     if ancestors is not None:
         return ancestors
