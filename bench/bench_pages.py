@@ -233,7 +233,10 @@ def main() -> None:
         "Ratio = our requests per second ÷ the baseline's in the same repeat (above 1 is faster). "
         '"Rendered" adds a unique query string to each request so the page cache never answers: '
         "it is the cost of a page right after a publish, or of a filtered listing seen for the "
-        "first time.",
+        "first time. The query counts are held by `tests/cms/test_query_budgets.py`; what a "
+        "rendered page no longer reads per request (site, locale, home page, navigation, view "
+        "restrictions, language links, filter vocabularies) is in `livinglab/cms/sitewide.py`, "
+        "cached once per publish under the page cache's version.",
     ]
     write_report(lines)
     print("\n".join(lines))
