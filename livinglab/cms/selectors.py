@@ -1,8 +1,10 @@
 """Reads of the public side, each a fixed number of queries whatever the amount of content."""
 
+from collections import defaultdict
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
+from modelcluster.queryset import FakeQuerySet
 from wagtail.images import get_image_model
 
 from livinglab.campaigns.models import (
@@ -89,19 +91,51 @@ def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters)
     return with_listing_data(TopicPage.objects.filter(pk__in=matching)).search(query)
 
 
+TOPIC_VOCABULARIES = {  # context name: (relation on TopicPage, SiteData list of items)
+    "themes": ("themes", "themes"),
+    "age_groups": ("age_groups", "age_groups"),
+    "target_settings": ("target_settings", "setting_vocabulary"),
+}
+
+
+def topic_vocabularies(*, topic: TopicPage, site_data: SiteData) -> dict[str, list]:
+    """The topic's themes, age groups and settings: one query for the three relations' ids,
+    the items themselves from the cached vocabularies (in their own order).
+
+    A preview or a revision holds the relations in memory: they are read from there.
+    """
+    in_memory = {name: getattr(topic, spec[0]).all() for name, spec in TOPIC_VOCABULARIES.items()}
+    if not topic.pk or any(isinstance(items, FakeQuerySet) for items in in_memory.values()):
+        return {name: list(items) for name, items in in_memory.items()}
+    selected = None
+    for name, (relation, _items) in TOPIC_VOCABULARIES.items():
+        field = TopicPage._meta.get_field(relation)
+        ids = (
+            field.remote_field.through.objects.filter(**{field.m2m_field_name(): topic.pk})
+            .annotate(name=Value(name))
+            .values_list("name", field.m2m_reverse_name())
+        )
+        selected = ids if selected is None else selected.union(ids, all=True)
+    chosen = defaultdict(set)
+    for name, item_id in selected:
+        chosen[name].add(item_id)
+    return {
+        name: [item for item in getattr(site_data, items) if item.pk in chosen[name]]
+        for name, (_relation, items) in TOPIC_VOCABULARIES.items()
+    }
+
+
 def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
     """The topic's vocabularies, kits and related campaigns.
 
-    Routing prefetched the relations (`TopicPage.route_prefetch_related`); a preview or a
-    revision holds them in memory, where `.live()` does not exist: filter the pages in Python.
+    Routing prefetched the related campaigns (`TopicPage.route_prefetch_related`); a preview
+    or a revision holds them in memory, where `.live()` does not exist: filter in Python.
     """
     documents = KitDocument.objects.select_related("document")
     kits = site_data.public(ResourceKitPage.objects.child_of(topic).live())
     related = [page for page in topic.related_campaigns.all() if page.live]
     return {
-        "themes": list(topic.themes.all()),
-        "age_groups": list(topic.age_groups.all()),
-        "target_settings": list(topic.target_settings.all()),
+        **topic_vocabularies(topic=topic, site_data=site_data),
         "kits": kits.prefetch_related(Prefetch("documents", queryset=documents)),
         "related_campaign_pages": site_data.public_list(related),
     }

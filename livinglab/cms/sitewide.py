@@ -22,7 +22,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 from wagtail.url_routing import RouteResult
 
-from livinglab.campaigns.models import Theme
+from livinglab.campaigns.models import CampaignSetting, Theme
 from livinglab.cms.cache import page_cache_version
 from livinglab.cms.models import AgeGroup
 
@@ -45,6 +45,7 @@ class SiteData:
     language_codes: dict[int, str] = field(default_factory=dict)
     themes: list[Theme] = field(default_factory=list)
     age_groups: list[AgeGroup] = field(default_factory=list)
+    setting_vocabulary: list[CampaignSetting] = field(default_factory=list)
 
     @property
     def navigation(self) -> list[Page]:
@@ -98,6 +99,7 @@ def build_site_data(*, hostname: str, port: int, language: str) -> SiteData:
         language_codes=dict(Locale.objects.values_list("pk", "language_code")),
         themes=list(Theme.objects.all()),
         age_groups=list(AgeGroup.objects.all()),
+        setting_vocabulary=list(CampaignSetting.objects.all()),
     )
     if home is not None:
         setattr(home, LOCALIZED_FOR_ATTRIBUTE, language)
@@ -159,8 +161,9 @@ class SiteDataMiddleware:
 def route_below(home: Page, request, path_components: list[str]) -> RouteResult | None:
     """Route to a page under the cached `home` in two queries, or None to let Wagtail walk.
 
-    One query reads every page along the path, one the page itself with what its type asks
-    for (`route_select_related`, `route_prefetch_related`). The ancestors are kept for the
+    A child of the home page comes from the cached children (no query). Deeper, one query
+    reads every page along the path, one the page itself with what its type asks for
+    (`route_select_related`, `route_prefetch_related`). The ancestors are kept for the
     breadcrumb and the cached view restrictions for Wagtail's serve hook. Wagtail's own walk
     (a query and a `.specific` per level) still serves what this does not know how to: a page
     type with its own `route`, an alias, a missing level.
@@ -173,6 +176,13 @@ def route_below(home: Page, request, path_components: list[str]) -> RouteResult 
             raise Http404
         home.cms_view_restrictions = data.restrictions_for(home)
         return RouteResult(home)
+    if len(path_components) == 1:  # a child of the home page: cached, live and public
+        child = next((page for page in data.home_children if page.slug == path_components[0]), None)
+        if child is not None and type(child).route is Page.route:
+            child._cached_parent_obj = home
+            child.cms_ancestors = [home]
+            child.cms_view_restrictions = data.restrictions_for(child)
+            return RouteResult(child)
     url_paths = [
         home.url_path + "".join(f"{part}/" for part in path_components[: level + 1])
         for level in range(len(path_components))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
+from livinglab.campaigns.models import Theme
 from livinglab.cms import sitewide
 from livinglab.cms.models import CampaignPage, SettingIndexPage, TopicPage
 
@@ -109,3 +110,26 @@ def test_site_data_is_computed_once_per_publish(demo, client, settings, monkeypa
 
 
 build = sitewide.build_site_data
+
+
+def test_topic_page_shows_its_themes_age_groups_and_settings(demo, client):
+    topic = TopicPage.objects.live().filter(locale__language_code="fr").first()
+    html = client.get(topic.url).content.decode()
+    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    for item in [*topic.themes.all(), *topic.age_groups.all()]:
+        assert item.name in facts
+    for setting in topic.target_settings.all():
+        assert str(setting) in facts
+    other_themes = Theme.objects.exclude(topic_pages=topic)
+    assert other_themes.exists()
+    for theme in other_themes:
+        assert theme.name not in facts
+
+
+def test_topic_preview_shows_the_relations_being_edited(demo):
+    topic = TopicPage.objects.live().filter(locale__language_code="fr").first()
+    other = Theme.objects.exclude(topic_pages=topic).first()
+    topic.themes.set([other])  # in memory, as the editor's form leaves it for a preview
+    html = topic.make_preview_request().content.decode()
+    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    assert other.name in facts

@@ -147,7 +147,7 @@ class TopicPage(CachedPageMixin, Page):
     subpage_types = ["cms.ResourceKitPage"]
     # Read with the page when routing serves it (see `sitewide.route_below`).
     route_select_related = ("image",)
-    route_prefetch_related = ("themes", "age_groups", "target_settings", "related_campaigns")
+    route_prefetch_related = ("related_campaigns",)
     api_fields = [
         "summary",
         APIField(
