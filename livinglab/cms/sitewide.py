@@ -6,7 +6,8 @@ filter vocabularies are stored in Django's cache under the page cache's version
 (`cache.page_cache_version`): whatever retires the cached pages (publish, unpublish, move,
 privacy, vocabulary edits, see `apps.py`) retires this data too. A request reads it once
 (`site_data`), and `SiteDataMiddleware` hands the site to Wagtail's routing, which then starts
-from the cached home page (`HomePage.route` reaches the page in two queries, see `route_below`).
+from the cached home page (`HomePage.route` reaches a page in at most two queries, see
+`route_below`).
 """
 
 from collections import defaultdict
