@@ -10,7 +10,8 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.core import checks
         from django.db.models.signals import post_delete, post_migrate, post_save
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.models import Locale, PageViewRestriction, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from livinglab.campaigns.privacy import data_erased
         from livinglab.cms.cache import (
@@ -30,9 +31,15 @@ class CmsConfig(AppConfig):
         # command); the version lives in the shared cache, so every web worker sees the bump.
         page_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-published")
         page_unpublished.connect(bump_page_cache_version, dispatch_uid="cms-cache-unpublished")
+        post_page_move.connect(bump_page_cache_version, dispatch_uid="cms-cache-moved")
         # Pages read testimonies and the campaigns app live: their edits must show at once.
         watched = [self.get_model("Testimony")]
         for name in ("Campaign", "CampaignPartner", "CodesignSession", "Decision", "Action"):
+            watched.append(self.apps.get_model("campaigns", name))
+        # The site-wide data (`sitewide.py`) shares the version: privacy, sites, locales and the
+        # filter vocabularies retire it too. A page made private must vanish at once.
+        watched += [PageViewRestriction, Site, Locale, self.get_model("AgeGroup")]
+        for name in ("Theme", "CampaignSetting"):
             watched.append(self.apps.get_model("campaigns", name))
         # Publishing an evaluation run changes a campaign page's results section.
         results_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-results")

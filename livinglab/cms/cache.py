@@ -9,6 +9,10 @@ that serves pages or changes them (web workers, Celery workers, commands): the p
 settings use Redis (`CACHE_URL`) or else the database cache, never a per-process memory cache,
 and `check --deploy` warns about one (`cms.W001`). Otherwise a bump made in one process leaves
 the others serving an unpublished page until it expires.
+
+The site-wide data of the pages (`sitewide.py`: site, home page, navigation, view restrictions,
+language links, filter vocabularies) is cached under the same version, so whatever retires the
+pages retires it too.
 """
 
 import hashlib

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from livinglab.campaigns.models import Setting, Theme
+from livinglab.campaigns.models import Setting
 from livinglab.cms.i18n import localized_name
-from livinglab.cms.models import AgeGroup, Testimony, TopicFormat
+from livinglab.cms.models import Testimony, TopicFormat
 
 DURATION_CHOICES = [
     ("", _("Toutes les durées")),
@@ -20,25 +20,36 @@ DURATION_CHOICES = [
 STARTED_SALT = "livinglab.cms.testimony.started"
 
 
-class LocalizedModelChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return localized_name(obj)
+class VocabularyChoiceField(forms.ChoiceField):
+    """One item of a vocabulary given as a list (the cached themes or age groups), by its key;
+    cleans to the item itself, as a `ModelChoiceField` would, without querying."""
+
+    def __init__(self, *, key: str, empty_label, **kwargs):
+        self.key = key
+        self.empty_label = empty_label
+        self.items_by_key = {}
+        super().__init__(choices=[("", empty_label)], **kwargs)
+
+    def set_items(self, items) -> None:
+        self.items_by_key = {getattr(item, self.key): item for item in items}
+        self.choices = [
+            ("", self.empty_label),
+            *((key, localized_name(item)) for key, item in self.items_by_key.items()),
+        ]
+
+    def clean(self, value):
+        return self.items_by_key.get(super().clean(value))
 
 
 class TopicFilterForm(forms.Form):
-    theme = LocalizedModelChoiceField(
-        Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label=_("Thème"),
-        empty_label=_("Tous les thèmes"),
+    """Filters of the topic lists; `vocabulary` holds the themes and age groups to offer
+    (`sitewide.SiteData`, cached once per publish)."""
+
+    theme = VocabularyChoiceField(
+        key="slug", required=False, label=_("Thème"), empty_label=_("Tous les thèmes")
     )
-    age_group = LocalizedModelChoiceField(
-        AgeGroup.objects.all(),
-        to_field_name="code",
-        required=False,
-        label=_("Tranche d'âge"),
-        empty_label=_("Tous les âges"),
+    age_group = VocabularyChoiceField(
+        key="code", required=False, label=_("Tranche d'âge"), empty_label=_("Tous les âges")
     )
     format = forms.ChoiceField(
         choices=[("", _("Tous les formats")), *TopicFormat.choices],
@@ -46,6 +57,11 @@ class TopicFilterForm(forms.Form):
         label=_("Format"),
     )
     duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label=_("Durée"))
+
+    def __init__(self, *args, vocabulary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].set_items(vocabulary.themes)
+        self.fields["age_group"].set_items(vocabulary.age_groups)
 
 
 class SearchForm(TopicFilterForm):

@@ -1,10 +1,11 @@
 """Reads of the public side, each a fixed number of queries whatever the amount of content."""
 
+from collections import defaultdict
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
+from modelcluster.queryset import FakeQuerySet
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from livinglab.campaigns.models import (
     Action,
@@ -25,6 +26,7 @@ from livinglab.cms.models import (
     SettingIndexPage,
     TopicPage,
 )
+from livinglab.cms.sitewide import SiteData
 from livinglab.evaluation.runs import selectors as evaluation_selectors
 
 LISTING_RENDITION = "fill-480x270"
@@ -34,8 +36,8 @@ LATEST_TOPICS = 6
 FEATURED_CAMPAIGNS = 3
 
 
-def topics_live(*, locale: Locale) -> QuerySet[TopicPage]:
-    return TopicPage.objects.live().public().filter(locale=locale)
+def topics_live(*, locale_id: int, site_data: SiteData) -> QuerySet[TopicPage]:
+    return site_data.public(TopicPage.objects.live().filter(locale_id=locale_id))
 
 
 def with_listing_data(queryset: QuerySet[TopicPage]) -> QuerySet[TopicPage]:
@@ -71,14 +73,17 @@ def topics_filter(
     return queryset
 
 
-def topics_for_listing(*, locale: Locale, setting: str, **filters) -> QuerySet[TopicPage]:
-    queryset = topics_filter(topics_live(locale=locale), setting=setting, **filters)
+def topics_for_listing(
+    *, locale_id: int, setting: str, site_data: SiteData, **filters
+) -> QuerySet[TopicPage]:
+    queryset = topics_live(locale_id=locale_id, site_data=site_data)
+    queryset = topics_filter(queryset, setting=setting, **filters)
     return with_listing_data(queryset.order_by("title"))
 
 
-def topics_search(*, locale: Locale, query: str, **filters):
+def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters):
     """Filtered topics, ranked by Wagtail search when there are keywords."""
-    queryset = topics_filter(topics_live(locale=locale), **filters)
+    queryset = topics_filter(topics_live(locale_id=locale_id, site_data=site_data), **filters)
     if not query:
         return with_listing_data(queryset.order_by("title"))
     # The search backend only filters on indexed fields: narrow by primary key instead.
@@ -86,34 +91,81 @@ def topics_search(*, locale: Locale, query: str, **filters):
     return with_listing_data(TopicPage.objects.filter(pk__in=matching)).search(query)
 
 
-def topic_details(*, topic: TopicPage) -> dict:
+TOPIC_VOCABULARIES = {  # context name: (relation on TopicPage, SiteData list of items)
+    "themes": ("themes", "themes"),
+    "age_groups": ("age_groups", "age_groups"),
+    "target_settings": ("target_settings", "setting_vocabulary"),
+}
+
+
+def topic_vocabularies(*, topic: TopicPage, site_data: SiteData) -> dict[str, list]:
+    """The topic's themes, age groups and settings: one query for the three relations' ids,
+    the items themselves from the cached vocabularies (in their own order).
+
+    A preview or a revision holds the relations in memory: they are read from there.
+    """
+    in_memory = {name: getattr(topic, spec[0]).all() for name, spec in TOPIC_VOCABULARIES.items()}
+    if not topic.pk or any(isinstance(items, FakeQuerySet) for items in in_memory.values()):
+        return {name: list(items) for name, items in in_memory.items()}
+    selected = None
+    for name, (relation, _items) in TOPIC_VOCABULARIES.items():
+        field = TopicPage._meta.get_field(relation)
+        ids = (
+            field.remote_field.through.objects.filter(**{field.m2m_field_name(): topic.pk})
+            .annotate(name=Value(name))
+            .values_list("name", field.m2m_reverse_name())
+        )
+        selected = ids if selected is None else selected.union(ids, all=True)
+    chosen = defaultdict(set)
+    for name, item_id in selected:
+        chosen[name].add(item_id)
+    return {
+        name: [item for item in getattr(site_data, items) if item.pk in chosen[name]]
+        for name, (_relation, items) in TOPIC_VOCABULARIES.items()
+    }
+
+
+def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
+    """The topic's vocabularies, kits and related campaigns.
+
+    Routing prefetched the related campaigns (`TopicPage.route_prefetch_related`); a preview
+    or a revision holds them in memory, where `.live()` does not exist: filter in Python.
+    """
     documents = KitDocument.objects.select_related("document")
-    kits = ResourceKitPage.objects.child_of(topic).live().public()
-    # A preview or a revision holds the relation in memory (no `.live()` there): query by id.
-    related = [page.pk for page in topic.related_campaigns.all()]
+    kits = site_data.public(ResourceKitPage.objects.child_of(topic).live())
+    related = [page for page in topic.related_campaigns.all() if page.live]
     return {
-        "themes": list(topic.themes.all()),
-        "age_groups": list(topic.age_groups.all()),
-        "target_settings": list(topic.target_settings.all()),
+        **topic_vocabularies(topic=topic, site_data=site_data),
         "kits": kits.prefetch_related(Prefetch("documents", queryset=documents)),
-        "related_campaign_pages": CampaignPage.objects.filter(pk__in=related).live().public(),
+        "related_campaign_pages": site_data.public_list(related),
     }
 
 
-def home_sections(*, home: HomePage) -> dict:
-    featured = CampaignPage.objects.live().public().filter(locale=home.locale, featured=True)
-    latest = topics_live(locale=home.locale).order_by("-first_published_at", "-pk")
+def home_sections(*, home: HomePage, site_data: SiteData) -> dict:
+    children = site_data.children_of(home)
+    featured = CampaignPage.objects.live().filter(locale_id=home.locale_id, featured=True)
+    latest = topics_live(locale_id=home.locale_id, site_data=site_data)
+    latest = latest.order_by("-first_published_at", "-pk")
     return {
-        "setting_pages": SettingIndexPage.objects.child_of(home).live().public(),
-        "featured_campaigns": featured.select_related("campaign")[:FEATURED_CAMPAIGNS],
+        "setting_pages": [page for page in children if isinstance(page, SettingIndexPage)],
+        "featured_campaigns": site_data.public(featured).select_related("campaign")[
+            :FEATURED_CAMPAIGNS
+        ],
         "latest_topics": with_listing_data(latest)[:LATEST_TOPICS],
-        "campaign_index": CampaignIndexPage.objects.child_of(home).live().first(),
-        "experience_page": ExperienceIndexPage.objects.child_of(home).live().first(),
+        "campaign_index": first_of_type(children, CampaignIndexPage),
+        "experience_page": first_of_type(children, ExperienceIndexPage),
     }
 
 
-def campaign_pages_for_listing(*, parent: CampaignIndexPage) -> QuerySet[CampaignPage]:
-    pages = CampaignPage.objects.child_of(parent).live().public().select_related("campaign")
+def first_of_type(pages: list, page_type: type):
+    return next((page for page in pages if isinstance(page, page_type)), None)
+
+
+def campaign_pages_for_listing(
+    *, parent: CampaignIndexPage, site_data: SiteData
+) -> QuerySet[CampaignPage]:
+    pages = site_data.public(CampaignPage.objects.child_of(parent).live())
+    pages = pages.select_related("campaign")
     return pages.prefetch_related("campaign__themes", "campaign__settings")
 
 

@@ -2,18 +2,20 @@
 
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
-from wagtail.models import Locale
 
 from livinglab.cms.forms import SearchForm
 from livinglab.cms.selectors import topics_search
+from livinglab.cms.sitewide import site_data
 
 RESULTS_PER_PAGE = 20
 
 
 def search(request):
-    form = SearchForm(request.GET or None)
+    shared = site_data(request)
+    form = SearchForm(request.GET or None, vocabulary=shared)
     filters = form.cleaned_data if form.is_valid() else {}
-    results = topics_search(locale=Locale.get_active(), query=filters.pop("q", ""), **filters)
+    query = filters.pop("q", "")
+    results = topics_search(locale_id=shared.locale.pk, query=query, site_data=shared, **filters)
     context = {
         "form": form,
         "searched": bool(request.GET),

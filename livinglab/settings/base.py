@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # answers locked-out login attempts
     "livinglab.cms.cache.AnonymousPageCacheMiddleware",  # CMS: anonymous page cache, last
+    "livinglab.cms.sitewide.SiteDataMiddleware",  # CMS: the cached site for Wagtail's routing
 ]
 
 ROOT_URLCONF = "livinglab.urls"

@@ -1,6 +1,6 @@
 """Public pages of the platform (Wagtail), one module per page family."""
 
-from livinglab.cms.models.base import AgeGroup, CachedPageMixin
+from livinglab.cms.models.base import AgeGroup, CachedPageMixin, RoutedPageMixin
 from livinglab.cms.models.campaigns import CampaignIndexPage, CampaignPage
 from livinglab.cms.models.experience import ExperienceIndexPage, Testimony
 from livinglab.cms.models.home import HomePage
@@ -17,6 +17,7 @@ __all__ = [
     "HomePage",
     "KitDocument",
     "ResourceKitPage",
+    "RoutedPageMixin",
     "SettingIndexPage",
     "Testimony",
     "TopicFormat",

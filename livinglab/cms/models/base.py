@@ -1,4 +1,5 @@
-"""What every public page shares: the age-group vocabulary and anonymous-page caching."""
+"""What every public page shares: the age-group vocabulary, cached routing data and
+anonymous-page caching."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,22 @@ class AgeGroup(models.Model):
         return self.name
 
 
-class CachedPageMixin:
+class RoutedPageMixin:
+    """Use the view restrictions the cached site-wide data gave routing (`sitewide.route_below`).
+
+    Only a page instance routed for this request carries them; anything else (the admin, a
+    copy, an alias) asks Wagtail, which reads them from the database.
+    """
+
+    cms_view_restrictions = None
+
+    def get_view_restrictions(self):
+        if self.cms_view_restrictions is None:
+            return super().get_view_restrictions()
+        return self.cms_view_restrictions
+
+
+class CachedPageMixin(RoutedPageMixin):
     """Let the anonymous page cache keep this page's response (never previews or forms)."""
 
     cache_anonymous = True

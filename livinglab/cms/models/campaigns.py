@@ -25,9 +25,12 @@ class CampaignIndexPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import campaign_pages_for_listing
+        from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
-        context["campaign_pages"] = campaign_pages_for_listing(parent=self)
+        context["campaign_pages"] = campaign_pages_for_listing(
+            parent=self, site_data=site_data(request)
+        )
         return context
 
 

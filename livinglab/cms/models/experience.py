@@ -11,12 +11,13 @@ from wagtail.search import index
 
 from livinglab.campaigns.models import Setting
 from livinglab.cms.blocks import RICH_TEXT_FEATURES
+from livinglab.cms.models.base import RoutedPageMixin
 from livinglab.core.client import client_address
 
 TESTIMONIES_SHOWN = 50
 
 
-class ExperienceIndexPage(Page):
+class ExperienceIndexPage(RoutedPageMixin, Page):
     """Not cached: the form carries a CSRF token and a signed start time."""
 
     introduction = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)

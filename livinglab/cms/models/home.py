@@ -1,5 +1,6 @@
 """The site root: what the platform is, and the way into each setting."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -23,9 +24,26 @@ class HomePage(CachedPageMixin, Page):
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
 
+    @property
+    def localized(self):
+        """Itself when the site-wide data already localized it for the active language."""
+        from livinglab.cms.sitewide import LOCALIZED_FOR_ATTRIBUTE
+
+        if getattr(self, LOCALIZED_FOR_ATTRIBUTE, None) == translation.get_language():
+            return self
+        return super().localized
+
+    def route(self, request, path_components):
+        from livinglab.cms.sitewide import route_below
+
+        return route_below(self, request, path_components) or super().route(
+            request, path_components
+        )
+
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import home_sections
+        from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(home=self))
+        context.update(home_sections(home=self, site_data=site_data(request)))
         return context

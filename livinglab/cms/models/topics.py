@@ -54,11 +54,15 @@ class SettingIndexPage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.forms import TopicFilterForm
         from livinglab.cms.selectors import topics_for_listing
+        from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
-        form = TopicFilterForm(request.GET or None)
+        shared = site_data(request)
+        form = TopicFilterForm(request.GET or None, vocabulary=shared)
         filters = form.cleaned_data if form.is_valid() else {}
-        topics = topics_for_listing(locale=self.locale, setting=self.setting, **filters)
+        topics = topics_for_listing(
+            locale_id=self.locale_id, setting=self.setting, site_data=shared, **filters
+        )
         context["filter_form"] = form
         context["topics"] = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
         context["query_without_page"] = request.GET.copy()
@@ -141,6 +145,9 @@ class TopicPage(CachedPageMixin, Page):
     ]
     parent_page_types = ["cms.SettingIndexPage"]
     subpage_types = ["cms.ResourceKitPage"]
+    # Read with the page when routing serves it (see `sitewide.route_below`).
+    route_select_related = ("image",)
+    route_prefetch_related = ("related_campaigns",)
     api_fields = [
         "summary",
         APIField(
@@ -174,7 +181,8 @@ class TopicPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import topic_details
+        from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(topic_details(topic=self))
+        context.update(topic_details(topic=self, site_data=site_data(request)))
         return context

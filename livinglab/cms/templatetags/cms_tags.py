@@ -1,11 +1,16 @@
-"""Site-wide template helpers: main navigation, language links, localized vocabulary names."""
+"""Site-wide template helpers: main navigation, language links, breadcrumb, localized names.
+
+The navigation and the language links come from the site-wide data (`cms.sitewide`), computed
+once per publish; the breadcrumb reuses the ancestors routing read.
+"""
 
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from livinglab.cms.i18n import localized_name as _localized_name
+from livinglab.cms.sitewide import site_data
 
 register = template.Library()
 
@@ -17,23 +22,19 @@ def localized_name(item) -> str:
 
 @register.simple_tag(takes_context=True)
 def main_navigation(context) -> list[Page]:
-    """The home page's live children flagged "show in menus", in the visitor's language."""
+    """The home page's live public children flagged "show in menus", in the visitor's language."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    home = site.root_page.localized
-    return list(home.get_children().live().public().in_menu())
+    return site_data(request).navigation if request else []
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language: this page's live translation, else that language's home."""
     page = context.get("page")
+    request = context.get("request")
     translations = {}
-    if isinstance(page, Page) and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation.url
+    if isinstance(page, Page) and page.pk and request:
+        translations = site_data(request).language_urls(page)
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
@@ -42,3 +43,14 @@ def language_links(context) -> list[dict]:
         url = translations.get(code, fallback)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag
+def breadcrumb_ancestors(page: Page | None) -> list[Page]:
+    """The page's ancestors from the home page down: those routing read, else from the tree."""
+    if not isinstance(page, Page):
+        return []  # a view that is not a page (and has no ancestors to show)
+    ancestors = getattr(page, "cms_ancestors", None)
+    if ancestors is not None:
+        return ancestors
+    return list(page.get_ancestors())[1:]

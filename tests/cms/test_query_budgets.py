@@ -1,0 +1,135 @@
+"""Query budgets of the public pages on the demo (issue #15), and the site-wide data they reuse.
+
+A page is measured as it renders right after a publish once the site-wide data is cached: the
+page cache is bypassed (`CMS_PAGE_CACHE_SECONDS = 0`), a first request warms the site-wide data
+and the image renditions, the second one is counted. The budgets are the issue's targets.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from wagtail.models import PageViewRestriction
+
+from livinglab.campaigns.models import Theme
+from livinglab.cms import sitewide
+from livinglab.cms.models import CampaignPage, SettingIndexPage, TopicPage
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {"home": 10, "setting listing": 10, "topic page": 10, "campaign page": 14}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the module and rolled back after it."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", force=True, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp():
+    """The demo's images stay where the module fixture wrote them (overrides the conftest's)."""
+
+
+def demo_urls() -> dict[str, str]:
+    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
+    topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
+    campaign = CampaignPage.objects.live().filter(locale__language_code="fr").first()
+    return {
+        "home": "/",
+        "setting listing": workplace.url,
+        "topic page": topic.url,
+        "campaign page": campaign.url,
+    }
+
+
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_page_renders_within_its_query_budget(
+    demo, name, client, settings, django_assert_max_num_queries
+):
+    settings.CMS_PAGE_CACHE_SECONDS = 0  # every request renders the page
+    url = demo_urls()[name]
+    assert client.get(url).status_code == 200  # warms the site-wide data and renditions
+    with django_assert_max_num_queries(BUDGETS[name], info=name):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.get("X-Page-Cache") != "hit"  # rendered, not served from the page cache
+
+
+def test_publishing_updates_navigation_and_listings(demo, client):
+    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
+    topic = TopicPage.objects.live().child_of(workplace).first()
+    assert f'href="{workplace.url}"' in client.get("/").content.decode()
+    assert topic.title in client.get(workplace.url).content.decode()
+
+    workplace.title = "Au travail, autrement"
+    workplace.save_revision().publish()
+    assert "Au travail, autrement" in client.get("/").content.decode()  # main navigation
+
+    topic.unpublish()
+    assert topic.title not in client.get(workplace.url).content.decode()
+    topic.get_latest_revision().publish()
+    assert topic.title in client.get(workplace.url).content.decode()
+
+
+def test_private_page_is_never_shown_to_anonymous_visitors(demo, client):
+    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
+    topic = TopicPage.objects.live().child_of(workplace).first()
+    for url in ("/", workplace.url, topic.url):  # site-wide data and pages cached
+        client.get(url)
+    PageViewRestriction.objects.create(page=workplace, restriction_type=PageViewRestriction.LOGIN)
+
+    home = client.get("/").content.decode()
+    assert f'href="{workplace.url}"' not in home  # neither in the navigation nor the sections
+    assert topic.title not in home  # nor among the latest topics
+    assert client.get(workplace.url).status_code == 302  # to the login page
+    assert client.get(topic.url).status_code == 302
+    assert client.get(topic.url + "?autre=1").status_code == 302
+
+
+def test_site_data_is_computed_once_per_publish(demo, client, settings, monkeypatch):
+    settings.CMS_PAGE_CACHE_SECONDS = 0
+    built = []
+    monkeypatch.setattr(sitewide, "build_site_data", lambda **kw: built.append(kw) or build(**kw))
+    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
+    for url in ("/", workplace.url, "/", "/recherche/"):
+        assert client.get(url).status_code == 200
+    assert len(built) == 1  # every later request read it from the cache
+    workplace.save_revision().publish()
+    client.get("/")
+    assert len(built) == 2  # the publish retired it
+    client.get("/en/")
+    assert [kw["language"] for kw in built] == ["fr", "fr", "en"]  # one per language
+
+
+build = sitewide.build_site_data
+
+
+def test_topic_page_shows_its_themes_age_groups_and_settings(demo, client):
+    topic = TopicPage.objects.live().filter(locale__language_code="fr").first()
+    html = client.get(topic.url).content.decode()
+    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    for item in [*topic.themes.all(), *topic.age_groups.all()]:
+        assert item.name in facts
+    for setting in topic.target_settings.all():
+        assert str(setting) in facts
+    other_themes = Theme.objects.exclude(topic_pages=topic)
+    assert other_themes.exists()
+    for theme in other_themes:
+        assert theme.name not in facts
+
+
+def test_topic_preview_shows_the_relations_being_edited(demo):
+    topic = TopicPage.objects.live().filter(locale__language_code="fr").first()
+    other = Theme.objects.exclude(topic_pages=topic).first()
+    topic.themes.set([other])  # in memory, as the editor's form leaves it for a preview
+    html = topic.make_preview_request().content.decode()
+    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    assert other.name in facts
