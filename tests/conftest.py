@@ -29,6 +29,16 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, so
+    site-wide data or pages cached by an earlier test would describe rows that no longer exist."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     private = {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}}
