@@ -153,3 +153,23 @@ def test_a_site_setting_change_bumps_the_campaigns_it_splits():
     site.save()
     assert data_version(campaign.pk) == before + 1
     assert data_version(other.pk) == untouched
+
+
+def test_saving_unchanged_values_keeps_the_version():
+    """`load_demo` run twice (update_or_create with the same values) must reuse its runs."""
+    from livinglab.campaigns.models import Participant, Site
+
+    campaign = simulate_campaign(slug="version-same", n_per_group=12)
+    person = campaign.participants.exclude(site=None).first()
+    before = data_version(campaign.pk)
+    Participant.objects.update_or_create(
+        campaign=campaign, code=person.code, defaults={"group": person.group, "sex": person.sex}
+    )
+    site = Site.objects.get(pk=person.site_id)
+    Site.objects.update_or_create(pk=site.pk, defaults={"setting": site.setting})
+    Participant.objects.only("code").get(pk=person.pk).save()  # deferred: assume changed
+    assert data_version(campaign.pk) == before + 1
+    Participant.objects.update_or_create(
+        campaign=campaign, code=person.code, defaults={"group": "comparison"}
+    )
+    assert data_version(campaign.pk) == before + 2

@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from livinglab.campaigns.models import Campaign, Participant, Site
 
-# Participant fields a run reads (`runs.dataset.load_participants`) or filters on.
-ANALYSED_PARTICIPANT_FIELDS = frozenset(
-    {"campaign", "campaign_id", "group", "site", "site_id", "sex", "age_band", "withdrawal_date"}
-)
+# Participant fields a run reads (`runs.dataset.load_participants`) or filters on, by attname.
+ANALYSED_PARTICIPANT_FIELDS = ("campaign_id", "group", "site_id", "sex", "age_band",
+                               "withdrawal_date")  # fmt: skip
+ANALYSED_SITE_FIELDS = ("setting",)
+UNKNOWN = object()  # a field deferred when the instance was loaded
 
 
 class DataVersion(models.Model):
@@ -61,20 +62,45 @@ def data_changed(*campaign_ids: int) -> None:
             bump.update(version=F("version") + 1)
 
 
-def _participant_saved(sender, instance: Participant, update_fields=None, raw=False, **kwargs):
+def _snapshot(instance, fields: tuple[str, ...]) -> tuple:
+    return tuple(instance.__dict__.get(name, UNKNOWN) for name in fields)
+
+
+def _remember(sender, instance, **kwargs):
+    """post_init: the analysed values as loaded, to bump only when a save changes them."""
+    fields = ANALYSED_SITE_FIELDS if sender is Site else ANALYSED_PARTICIPANT_FIELDS
+    instance._analysed_as_loaded = _snapshot(instance, fields)
+
+
+def _changed(instance, fields: tuple[str, ...], created: bool, update_fields) -> bool:
+    before = getattr(instance, "_analysed_as_loaded", None)
+    now = _snapshot(instance, fields)
+    instance._analysed_as_loaded = now
+    if created or before is None or UNKNOWN in before:
+        return True
+    if update_fields is not None:
+        named = {instance._meta.get_field(name).attname for name in update_fields}
+        if not named & set(fields):
+            return False
+    return before != now
+
+
+def _participant_saved(sender, instance: Participant, created=False, update_fields=None,
+                       raw=False, **kwargs):  # fmt: skip
     if raw:  # loading fixtures
         return
-    if update_fields is not None and not ANALYSED_PARTICIPANT_FIELDS & set(update_fields):
-        return
-    data_changed(instance.campaign_id)
+    if _changed(instance, ANALYSED_PARTICIPANT_FIELDS, created, update_fields):
+        data_changed(instance.campaign_id)
 
 
 def _participant_deleted(sender, instance: Participant, **kwargs):
     data_changed(instance.campaign_id)
 
 
-def _site_saved(sender, instance: Site, created=False, raw=False, **kwargs):
+def _site_saved(sender, instance: Site, created=False, update_fields=None, raw=False, **kwargs):
     if raw or created:  # a new site splits nobody yet
+        return
+    if not _changed(instance, ANALYSED_SITE_FIELDS, created, update_fields):
         return
     campaigns = (
         Participant.objects.filter(site_id=instance.pk)
@@ -87,8 +113,10 @@ def _site_saved(sender, instance: Site, created=False, raw=False, **kwargs):
 
 def connect_receivers() -> None:
     """Called from the evaluation app's `ready()`."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_init, post_save
 
+    post_init.connect(_remember, sender=Participant, dispatch_uid="dataversion-p-init")
+    post_init.connect(_remember, sender=Site, dispatch_uid="dataversion-site-init")
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="dataversion-p-save")
     post_delete.connect(
         _participant_deleted, sender=Participant, dispatch_uid="dataversion-p-delete"
