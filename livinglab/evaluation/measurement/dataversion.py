@@ -32,7 +32,7 @@ class DataVersion(models.Model):
     """Incremented by every change of the campaign's analysed data; 0 before the first one."""
 
     campaign = models.OneToOneField(
-        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="data_version"
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     version = models.PositiveBigIntegerField(default=0)
 
