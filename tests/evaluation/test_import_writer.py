@@ -111,3 +111,33 @@ def test_the_writer_refuses_a_duplicate_like_bulk_create(campaign):
     with transaction.atomic():
         writer.responses_insert(iter([row]))  # any iterable
     assert Response.objects.get().value == 1.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "scale", "expected"),
+    [
+        ("12", "continuous", 12.0),
+        ("12,5", "continuous", 12.5),  # French decimal comma
+        ("1\u202f200", "continuous", 1200.0),  # narrow no-break space between thousands
+        ("1e2", "continuous", 100.0),
+        ("", "continuous", None),
+        ("NA", "continuous", None),
+        ("oui", "binary", 1.0),
+        ("1", "binary", 1.0),
+        ("2", "binary", "valeur binaire"),
+        ("nan", "continuous", "n'est pas un nombre"),
+        ("inf", "continuous", "n'est pas un nombre"),
+        ("douze", "continuous", "n'est pas un nombre"),
+        ("2.5", "ordinal", "valeur entière"),
+    ],
+)
+def test_cells_parse_as_before_the_fast_path(raw, scale, expected):
+    """Plain numbers now go through one float() first: every kind of cell keeps its result."""
+    from livinglab.evaluation.measurement.imports import parse_value
+
+    indicator = Indicator(code="x", label="x", scale=scale)
+    value, reason = parse_value(raw, indicator)
+    if isinstance(expected, str):
+        assert value is None and reason.startswith(expected), (value, reason)
+    else:
+        assert (value, reason) == (expected, None)
