@@ -30,8 +30,16 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every figure of docs/benchmarks.md, each a ratio (or time) measured in this run: start-up,
+# imports on SQLite then PostgreSQL, evaluation, pages, hostile uploads, then the load test.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livinglab
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py; do echo "== $$script"; \
+		env -u DATABASE_URL $(BIN)/python $$script || exit 1; done
+	@echo "== bench/bench_import.py on PostgreSQL (a throw-away database next to $(BENCH_DATABASE_URL))"
+	@DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_import.py
+	@echo "== make loadtest (p95)"
+	@$(BIN)/python bench/loadtest/run.py
 
 # Locust against gunicorn + PostgreSQL + Redis on 127.0.0.1 (see docs/benchmarks.md, "Load test").
 loadtest: $(STAMP)

@@ -12,6 +12,7 @@ class EvaluationConfig(AppConfig):
 
         from livinglab.campaigns.privacy import register_eraser
         from livinglab.campaigns.services import register_running_requirement
+        from livinglab.evaluation.measurement.dataversion import connect_receivers
         from livinglab.evaluation.measurement.policies import CataloguePolicy
         from livinglab.evaluation.measurement.privacy import participants_erase_answers
         from livinglab.evaluation.measurement.protocols import running_requires_protocol
@@ -20,3 +21,4 @@ class EvaluationConfig(AppConfig):
         register_permission_policy(Indicator, CataloguePolicy(Indicator))
         register_running_requirement(running_requires_protocol)
         register_eraser(participants_erase_answers)
+        connect_receivers()

@@ -1,5 +1,6 @@
 """The evaluation app's models, defined in its two sub-packages (one app label, one schema)."""
 
+from livinglab.evaluation.measurement.dataversion import DataVersion
 from livinglab.evaluation.measurement.models import (
     CodeMatch,
     ColumnMapping,
@@ -19,6 +20,7 @@ from livinglab.evaluation.runs.models import EvaluationRun
 __all__ = [
     "CodeMatch",
     "ColumnMapping",
+    "DataVersion",
     "EvaluationRun",
     "Indicator",
     "Outcome",

@@ -126,6 +126,7 @@ def test_prepare_site_migrates_loads_the_demo_and_compiles_stale_catalogues(sett
     from livinglab.demo.management.commands.prepare_site import stale_catalogues
 
     settings.DEBUG = True
+    settings.VAR_DIR = tmp_path  # the demo stamp of this test database stays out of var/
     messages = tmp_path / "en" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     (messages / "django.po").write_text(

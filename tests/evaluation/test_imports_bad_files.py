@@ -166,20 +166,19 @@ def test_corrupted_files_are_either_imported_whole_or_refused_whole(campaign, po
 
 def test_an_import_interrupted_half_way_writes_nothing(campaign, monkeypatch):
     """A failure after participants and part of the responses are written rolls all back."""
-    from django.db.models.query import QuerySet
+    from livinglab.evaluation.measurement.imports import writer
 
-    real_bulk_create = QuerySet.bulk_create
+    real_insert = writer.responses_insert
     calls = {"responses": 0}
 
-    def failing_bulk_create(self, objs, *args, **kwargs):
-        if self.model is Response:
-            objs = list(objs)
-            calls["responses"] += 1
-            real_bulk_create(self, objs[:2], *args, **kwargs)  # some rows really reach the DB
-            raise RuntimeError("worker killed half-way")
-        return real_bulk_create(self, objs, *args, **kwargs)
+    def failing_insert(rows):
+        rows = list(rows)
+        calls["responses"] += 1
+        real_insert(rows[:2])  # some rows really reach the DB (COPY or executemany)
+        assert Response.objects.count() == 2
+        raise RuntimeError("worker killed half-way")
 
-    monkeypatch.setattr(QuerySet, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(writer, "responses_insert", failing_insert)
     with pytest.raises(RuntimeError, match="half-way"):
         responses_import(
             campaign=campaign, data=with_row(GOOD_ROWS[2]), filename="f.csv",

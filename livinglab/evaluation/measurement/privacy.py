@@ -4,6 +4,7 @@ duplicates included) and code matches."""
 from django.db.models import Q, QuerySet
 
 from livinglab.campaigns.models import Participant
+from livinglab.evaluation.measurement.dataversion import data_changed
 from livinglab.evaluation.measurement.models import (
     CodeMatch,
     PendingSubmission,
@@ -21,7 +22,10 @@ def participants_erase_answers(participants: QuerySet[Participant]) -> dict[str,
     submitted_sets = list(
         Submission.objects.filter(participant__in=ids).values_list("response_set", flat=True)
     )
+    campaigns = set(participants.values_list("campaign_id", flat=True))
     responses, _ = Response.objects.filter(participant__in=ids).delete()
+    if responses:
+        data_changed(*campaigns)
     submissions, _ = Submission.objects.filter(participant__in=ids).delete()
     pending, _ = PendingSubmission.objects.filter(participant__in=ids).delete()
     # An online submission's response set held only that participant's answers.

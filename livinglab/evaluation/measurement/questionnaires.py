@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from livinglab.campaigns import audit
 from livinglab.campaigns.models import Campaign, Participant, Site
+from livinglab.evaluation.measurement.dataversion import data_changed
 from livinglab.evaluation.measurement.models import (
     Outcome,
     PendingSubmission,
@@ -190,6 +191,7 @@ def submission_record(
         for indicator_id, value in values.items()
     )
     Submission.objects.create(wave=wave, participant=participant, response_set=response_set)
+    data_changed(campaign.pk)
     if created and not context.is_baseline:
         flag_near_matches(participant, wave)
     return Recorded.STORED

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from livinglab.campaigns import audit
 from livinglab.campaigns.models import Campaign, Participant
+from livinglab.evaluation.measurement.dataversion import data_changed
 from livinglab.evaluation.measurement.models import (
     CodeMatch,
     Indicator,
@@ -72,6 +73,7 @@ def code_match_decide(*, match: CodeMatch, confirm: bool, user=None) -> CodeMatc
         CodeMatch.objects.filter(pk=match.pk).update(unmatched=candidate)
         match.unmatched = candidate
         unmatched.delete()
+        data_changed(match.campaign_id)
     return match
 
 
@@ -148,6 +150,7 @@ def _replace_answers(*, pending: PendingSubmission, participant: Participant, us
         pk__in=old_sets, source=ResponseSet.Source.ONLINE, responses__isnull=True,
         submission__isnull=True,
     ).delete()  # fmt: skip
+    data_changed(pending.campaign_id)
     return {"replaced": replaced, "values": len(values)}
 
 

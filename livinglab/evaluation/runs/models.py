@@ -21,6 +21,9 @@ class EvaluationRun(models.Model):
     protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="runs")
     protocol_version = models.PositiveIntegerField()
     protocol_hash = models.CharField(max_length=64)
+    # The campaign's data version when the run was asked for (reuse key, read in the request)
+    # and the hash of the values the worker analysed (written when it loads them).
+    data_version = models.PositiveBigIntegerField(null=True, blank=True)
     data_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     percent = models.PositiveSmallIntegerField(default=0)

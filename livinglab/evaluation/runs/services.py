@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from livinglab.campaigns import audit, permissions
 from livinglab.campaigns.models import Campaign
+from livinglab.evaluation.measurement.dataversion import data_version
 from livinglab.evaluation.measurement.models import Protocol
 from livinglab.evaluation.measurement.protocols import current_protocol, protocol_hash
 from livinglab.evaluation.runs import dispatch
@@ -56,18 +57,20 @@ def evaluation_run_start(
 ) -> EvaluationRun:
     """Create (or reuse) a run of the campaign's current protocol and queue it after commit.
 
-    A succeeded run with the same protocol and data fingerprints is returned as is, and so is
-    a run of the same protocol still waiting or running, unless ``force``.
+    A succeeded run with the same protocol fingerprint and data version is returned as is, and
+    so is a run of the same protocol still waiting or running, unless ``force``. No response is
+    read here: the campaign's data version (bumped by every write of its data) stands for the
+    data, and the worker computes the data hash when it loads them, once.
     """
     protocol = current_protocol(campaign)
     if protocol is None:
         raise EvaluationError(_("La campagne n'a pas de protocole d'évaluation."))
     fingerprint = protocol_hash(protocol)
-    data_hash = load_dataset(protocol=protocol).data_hash()
+    version = data_version(campaign.pk)
     if not force:
         # A finished run on the same data, or one still on its way, answers the request.
         reusable = (
-            campaign.runs.filter(protocol=protocol, protocol_hash=fingerprint, data_hash=data_hash)
+            campaign.runs.filter(protocol=protocol, protocol_hash=fingerprint, data_version=version)
             .exclude(status=Status.FAILED)
             .first()
         )
@@ -83,7 +86,7 @@ def evaluation_run_start(
             protocol=protocol,
             protocol_version=protocol.version,
             protocol_hash=fingerprint,
-            data_hash=data_hash,
+            data_version=version,
             requested_by=user if getattr(user, "is_authenticated", False) else None,
             step=_("En attente d'un processus de calcul"),
             heartbeat_at=timezone.now(),

@@ -82,6 +82,7 @@ class Validator:
         self.new_participants: dict[str, tuple[str, int | None]] = {}
         self.field_index = plan.field_index
         self.indicator_index = plan.indicator_index
+        self._columns: list | None = None
 
     def issue(self, row: int, column: str, value, reason: str) -> None:
         self.issues.append(Issue(row, column, cell_text(value), reason))
@@ -174,10 +175,14 @@ class Validator:
             self._values(line, row, code, wave)
 
     def _values(self, line: int, row: list, code: str, wave: str) -> None:
-        for indicator_code, index in self.indicator_index.items():
-            indicator = self.ctx.indicators[indicator_code]
-            raw = cell_at(row, index)
-            lookup = self.plan.indicator_tables.get(indicator_code)
+        if self._columns is None:  # once per import, not once per cell
+            self._columns = [
+                (self.ctx.indicators[indicator_code], index,
+                 self.plan.indicator_tables.get(indicator_code))
+                for indicator_code, index in self.indicator_index.items()
+            ]  # fmt: skip
+        for indicator, index, lookup in self._columns:
+            raw = row[index] if index < len(row) else None
             found, mapped = lookup.lookup(raw) if lookup else (False, None)
             if found and mapped is None:
                 continue  # the value map says: missing
@@ -189,7 +194,7 @@ class Validator:
             if reason:
                 self.issue(line, self.table.header[index], raw, reason)
             elif value is not None:
-                self.values.append((code, wave, indicator.pk, value))
+                self.values.append((code, wave, indicator.id, value))
         if self.plan.repeat_values is not None:
             submission = root_of(cell_at(row, self.plan.key_index))
             for indicator_code in self.plan.repeat_columns:

@@ -30,15 +30,29 @@ def parse_value(raw, indicator: Indicator) -> tuple[float | None, str | None]:
         value = float(raw)
     else:
         text = str(raw).strip()
-        if text == "" or text.upper() in {"NA", "N/A"}:
-            return None, None
-        if indicator.scale == Scale.BINARY and text.casefold() in BINARY_VALUES:
-            value = BINARY_VALUES[text.casefold()]
-        else:
-            try:
-                value = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
-            except ValueError:
-                return None, _("n'est pas un nombre")
+        try:  # the common case, a plain number: same result as the cleaning below
+            value = float(text)
+        except ValueError:
+            value, reason = _parse_text(text, indicator)
+            if reason or value is None:
+                return value, reason
+    return _check(value, indicator)
+
+
+def _parse_text(text: str, indicator: Indicator) -> tuple[float | None, str | None]:
+    """A cell that is not a plain number: empty, NA, a yes/no word, a decimal comma."""
+    if text == "" or text.upper() in {"NA", "N/A"}:
+        return None, None
+    if indicator.scale == Scale.BINARY and text.casefold() in BINARY_VALUES:
+        return BINARY_VALUES[text.casefold()], None
+    try:
+        value = float(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+    except ValueError:
+        return None, _("n'est pas un nombre")
+    return value, None
+
+
+def _check(value: float, indicator: Indicator) -> tuple[float | None, str | None]:
     if math.isnan(value) or math.isinf(value):
         return None, _("n'est pas un nombre")
     if indicator.scale == Scale.BINARY and value not in (0.0, 1.0):
