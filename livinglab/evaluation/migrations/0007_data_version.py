@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0004_site_owner'),
-        ('evaluation', '0004_questionnaire_duplicates_access_keys'),
+        ('evaluation', '0006_indicator_minimal_important_difference'),
     ]
 
     operations = [
