@@ -167,6 +167,7 @@ def test_an_online_page_stays_online_without_the_withdrawn_results(client, publi
     services.evaluation_run_publish(run=run, user=publisher)  # already in review: joins it
     run.refresh_from_db()
     assert page.current_workflow_state.created_at < run.published_at
+    assert f'href="{report_url}"' in client.get(page.url).content.decode()  # cached now
 
     services.evaluation_run_withdraw(run=run, user=publisher, reason="Erreur")
 

@@ -143,6 +143,8 @@ def test_admin_confirmation_page_asks_the_reason(client, published, manager, dja
     assert "data-run-withdrawn" in detail and "Erreur de saisie" in detail
     assert "data-withdraw-link" not in detail
     assert "Publier les résultats" in detail  # it can be published again
+    runs_page = reverse("evaluation_runs_admin:campaign", args=[published.campaign.pk])
+    assert "publication retirée le" in client.get(runs_page).content.decode()
     # Withdrawing again says why not.
     response = client.post(withdraw_url, {"confirm": "1", "reason": "Encore"}, follow=True)
     messages = [str(message) for message in response.context["messages"]]
