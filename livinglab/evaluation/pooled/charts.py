@@ -1,0 +1,108 @@
+"""Forest plots of pooled evidence (PNG + SVG, French labels), kept in the private storage."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from livinglab.evaluation.pooled.models import PooledEvidence
+from livinglab.evaluation.runs import artifacts
+from livinglab.evaluation.runs.charts import CHART_FORMATS, Chart, _figure, _french_ticks, _save
+
+FOLDER = "pooled"
+BLUE, GREY, DARK = "#1f6f8b", "#999999", "#333333"
+
+
+def forest_title(evidence: PooledEvidence) -> str:
+    """ "Temps de sommeil (h) — école": the indicator, its unit and the stratum."""
+    numbers = evidence.numbers
+    title = numbers.get("label") or evidence.indicator.label
+    unit = numbers.get("unit")
+    if unit and unit not in title:
+        title = f"{title} ({unit})"
+    if evidence.setting:
+        title += f" — {evidence.get_setting_display()}"
+    elif evidence.theme_id:
+        title += f" — {evidence.theme}"
+    return title
+
+
+def axis_label(numbers: dict[str, Any]) -> str:
+    if numbers.get("effect_scale") == PooledEvidence.EffectScale.NATURAL:
+        unit = numbers.get("unit")
+        return _("changement (%(unit)s)") % {"unit": unit} if unit else _("changement")
+    return _("différence moyenne standardisée (d)")
+
+
+def forest_figure(evidence: PooledEvidence):
+    """Campaigns' effects (squares sized by weight) and the pooled diamond with the prediction
+    interval under it."""
+    numbers = evidence.numbers
+    studies = numbers["studies"]
+    pooled = numbers.get(numbers.get("primary_method", "pm"))
+    labels = [textwrap.fill(study["title"], 40) for study in studies]
+    lines = sum(label.count("\n") + 1 for label in labels) + 2
+    figure = _figure((8, 1.8 + 0.32 * lines))
+    figure.suptitle(forest_title(evidence), fontweight="bold")
+    axes = figure.add_subplot()
+    count = len(studies)
+    positions = [count + 1 - index for index in range(count)]  # first campaign on top
+    for position, study in zip(positions, studies, strict=True):
+        axes.plot([study["ci_low"], study["ci_high"]], [position, position], color=DARK)
+        size = 3 + 9 * (study.get("weight") or 1 / count) ** 0.5  # area grows with weight
+        axes.plot([study["estimate"]], [position], "s", color=BLUE, markersize=size)
+    ticks, tick_labels = list(positions), list(labels)
+    if pooled:
+        centre, low, high = pooled["estimate"], pooled["ci_low"], pooled["ci_high"]
+        axes.fill(
+            [low, centre, high, centre], [0, 0.3, 0, -0.3], color=DARK, label=_("effet groupé")
+        )
+        if pooled.get("pi_low") is not None:
+            axes.plot(
+                [pooled["pi_low"], pooled["pi_high"]],
+                [-0.6, -0.6],
+                color=BLUE,
+                linewidth=3,
+                solid_capstyle="butt",
+                label=_("intervalle de prédiction à 95 %"),
+            )
+        ticks.append(0)
+        tick_labels.append(
+            _("Effet groupé (%(k)d campagnes, I² = %(i2)s %%)")
+            % {"k": pooled["k"], "i2": f"{pooled['i2']:.0f}"}
+        )
+        axes.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize="small"
+        )
+    axes.axvline(0, color=GREY, linestyle="--")
+    axes.set_yticks(ticks, tick_labels)
+    axes.set_ylim(-1.2, count + 1.8)
+    _french_ticks(axes.xaxis)
+    axes.set_xlabel(axis_label(numbers) + " " + _("et IC à 95 %"))
+    return figure
+
+
+def forest_plot(evidence: PooledEvidence) -> Chart:
+    figure = forest_figure(evidence)
+    return _save(figure, f"forest-{evidence.pk}", forest_title(evidence))
+
+
+def file_name(evidence: PooledEvidence, file_format: str) -> str:
+    scope = evidence.setting or (f"theme-{evidence.theme_id}" if evidence.theme_id else "all")
+    return f"{FOLDER}/{evidence.indicator.code}/{scope}.{file_format}"
+
+
+def write_forest_plot(*, evidence: PooledEvidence) -> dict[str, str]:
+    """Draw the forest plot once, save PNG and SVG privately and remember their paths."""
+    chart = forest_plot(evidence)
+    paths = {
+        file_format: artifacts.save_file(
+            file_name(evidence, file_format), chart.png if file_format == "png" else chart.svg
+        )
+        for file_format in CHART_FORMATS
+    }
+    PooledEvidence.objects.filter(pk=evidence.pk).update(charts=paths)
+    evidence.charts = paths
+    return paths
