@@ -86,7 +86,7 @@ def forest_figure(evidence: PooledEvidence):
 
 def forest_plot(evidence: PooledEvidence) -> Chart:
     figure = forest_figure(evidence)
-    return _save(figure, f"forest-{evidence.pk}", forest_title(evidence))
+    return _save(figure, "forest", forest_title(evidence))
 
 
 def file_name(evidence: PooledEvidence, file_format: str) -> str:
@@ -94,15 +94,19 @@ def file_name(evidence: PooledEvidence, file_format: str) -> str:
     return f"{FOLDER}/{evidence.indicator.code}/{scope}.{file_format}"
 
 
-def write_forest_plot(*, evidence: PooledEvidence) -> dict[str, str]:
-    """Draw the forest plot once, save PNG and SVG privately and remember their paths."""
+def save_forest_plot(evidence: PooledEvidence) -> dict[str, str]:
+    """Draw the forest plot once and save PNG and SVG in the private storage; their paths."""
     chart = forest_plot(evidence)
-    paths = {
+    return {
         file_format: artifacts.save_file(
             file_name(evidence, file_format), chart.png if file_format == "png" else chart.svg
         )
         for file_format in CHART_FORMATS
     }
-    PooledEvidence.objects.filter(pk=evidence.pk).update(charts=paths)
-    evidence.charts = paths
-    return paths
+
+
+def write_forest_plot(*, evidence: PooledEvidence) -> dict[str, str]:
+    """Draw a stored result's forest plot again (its files were lost) and remember them."""
+    evidence.charts = save_forest_plot(evidence)
+    PooledEvidence.objects.filter(pk=evidence.pk).update(charts=evidence.charts)
+    return evidence.charts

@@ -237,26 +237,24 @@ def pooled_evidence_compute(*, indicator: Indicator, charts: bool = True) -> lis
         numbers = pooled_numbers(effects, scale, collected.excluded if overall else [])
         if not numbers["studies"]:
             continue
-        rows.append(
-            PooledEvidence(
-                indicator=indicator,
-                setting=setting,
-                theme_id=theme,
-                effect_scale=scale,
-                campaigns=len(numbers["studies"]),
-                participants=numbers["participants"],
-                numbers=numbers,
-                computed_at=now,
-            )
+        evidence = PooledEvidence(
+            indicator=indicator,
+            setting=setting,
+            theme_id=theme,
+            effect_scale=scale,
+            campaigns=len(numbers["studies"]),
+            participants=numbers["participants"],
+            numbers=numbers,
+            computed_at=now,
         )
+        if charts:  # drawn before the rows change: a reader never sees figures without plots
+            evidence.charts = pooled_charts.save_forest_plot(evidence)
+        rows.append(evidence)
     with transaction.atomic():
         # The indicator's row serialises two recomputations of the same indicator.
         Indicator.objects.select_for_update().filter(pk=indicator.pk).exists()
         PooledEvidence.objects.filter(indicator=indicator).delete()
         PooledEvidence.objects.bulk_create(rows)
-    if charts:
-        for evidence in PooledEvidence.objects.filter(indicator=indicator, computed_at=now):
-            pooled_charts.write_forest_plot(evidence=evidence)
     return rows
 
 
