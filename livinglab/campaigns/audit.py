@@ -12,6 +12,10 @@ ACTIONS = {
     "livinglab.permission": (_("Droits"), _("Droits d'accès modifiés")),
     "livinglab.evaluation": (_("Évaluation"), _("Évaluation lancée")),
     "livinglab.publish_results": (_("Publication"), _("Résultats publiés")),
+    "livinglab.withdraw_results": (
+        _("Retrait de publication"),
+        _("Publication des résultats retirée"),
+    ),
     "livinglab.withdrawal": (_("Retrait"), _("Participant retiré, réponses effacées")),
     "livinglab.protocol_lock": (_("Verrouillage"), _("Protocole verrouillé")),
     "livinglab.duplicate_resolved": (
@@ -59,6 +63,10 @@ DETAILED_MESSAGES = {
     "livinglab.transition": _transition_message,
     "livinglab.import": _transfer_message(_("Import")),
     "livinglab.export": _transfer_message(_("Export")),
+    "livinglab.withdraw_results": lambda data: (
+        _("Publication de l'évaluation n° %(run)s retirée : %(reason)s")
+        % {"run": data.get("run", "?"), "reason": data.get("reason", "")}
+    ),
 }
 
 

@@ -20,8 +20,8 @@ class CmsConfig(AppConfig):
             create_cache_tables,
         )
         from livinglab.cms.permissions import ensure_editor_permissions
-        from livinglab.cms.publication import on_results_published
-        from livinglab.evaluation.runs.signals import results_published
+        from livinglab.cms.publication import on_results_published, on_results_withdrawn
+        from livinglab.evaluation.runs.signals import results_published, results_withdrawn
 
         post_migrate.connect(ensure_editor_permissions, sender=self)
         # `migrate` also creates the database cache's table (production without Redis).
@@ -45,6 +45,9 @@ class CmsConfig(AppConfig):
         results_published.connect(bump_page_cache_version, dispatch_uid="cms-cache-results")
         # …and creates or updates the campaign's public page, for the editors to approve.
         results_published.connect(on_results_published, dispatch_uid="cms-campaign-page")
+        # Withdrawing them takes them off the pages, and cancels a review asked for them.
+        results_withdrawn.connect(bump_page_cache_version, dispatch_uid="cms-cache-withdrawn")
+        results_withdrawn.connect(on_results_withdrawn, dispatch_uid="cms-campaign-withdrawn")
         # Withdrawal and retention erase rows (and retention updates the campaign without
         # post_save): nothing they erase is shown today, but a page must never outlive it.
         data_erased.connect(bump_page_cache_version, dispatch_uid="cms-cache-erasure")

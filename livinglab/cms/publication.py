@@ -6,6 +6,12 @@ editors' moderation workflow approves.
 new revision of the existing one is saved) and submitted to the workflow the page gets from its
 ancestors (Wagtail workflows: `page.get_workflow()`); an editor approves, which publishes it.
 The page's address comes from the campaign's slug, ASCII only (never `/pause-%C3%A9crans/`).
+
+`results_withdrawn` calls `on_results_withdrawn`: nothing to publish. The page reads the
+published results live, so it already shows the previous published run (or none); but a review
+still pending since that run's publication asked editors to approve results that are no longer
+public, so it is cancelled (Wagtail's `WorkflowState.cancel`, logged in the page's history).
+A page already online stays online, without those results.
 """
 
 import logging
@@ -89,3 +95,20 @@ def ensure_editors_workflow(page) -> Workflow:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
+
+
+def cancel_pending_review(*, campaign, since, user=None) -> bool:
+    """Cancel the moderation of `campaign`'s page when it was requested at or after `since`
+    (the withdrawn run's publication). True when one was cancelled."""
+    for page in CampaignPage.objects.filter(campaign=campaign):
+        state = page.current_workflow_state
+        if state is not None and state.created_at >= since:
+            state.cancel(user=user)
+            return True
+    return False
+
+
+def on_results_withdrawn(*, run, user=None, published_at=None, **_signal_kwargs) -> None:
+    """Receiver of `results_withdrawn`."""
+    if published_at is not None:
+        cancel_pending_review(campaign=run.campaign, since=published_at, user=user)

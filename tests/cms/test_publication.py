@@ -9,7 +9,7 @@ where it stands; an editor's approval puts it online; publishing again updates t
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageLogEntry, Site
 
 from livinglab.campaigns.models import Campaign
 from livinglab.cms.models import CampaignIndexPage, CampaignPage, HomePage
@@ -123,3 +123,55 @@ def test_without_campaigns_index_publishing_still_works(published):
     run = services.evaluation_run_publish(run=published["run"], user=published["publisher"])
     assert run.published_at is not None
     assert not CampaignPage.objects.exists()
+
+
+def test_withdrawing_cancels_the_pending_review_and_the_dashboard_says_so(client, published):
+    """Withdrawn results leave nothing to approve: the review their publication asked for is
+    cancelled (logged in the page's history), the page stays a draft, the dashboard says why."""
+    campaign, run, publisher = published["campaign"], published["run"], published["publisher"]
+    services.evaluation_run_publish(run=run, user=publisher)
+    page = CampaignPage.objects.get(campaign=campaign)
+    state = page.current_workflow_state
+    assert state is not None
+
+    services.evaluation_run_withdraw(run=run, user=publisher, reason="Données à corriger")
+
+    page.refresh_from_db()
+    state.refresh_from_db()
+    assert state.status == state.STATUS_CANCELLED and not page.workflow_in_progress
+    assert not page.live
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.workflow.cancel").exists()
+    client.force_login(publisher)
+    html = client.get(reverse("campaigns_campaign:inspect", args=[campaign.pk])).content.decode()
+    assert f'data-results-withdrawn="{run.pk}"' in html
+    assert "Données à corriger" in html and "ne sont plus publics" in html
+    assert 'data-public-page="draft"' in html
+
+
+def test_an_online_page_stays_online_without_the_withdrawn_results(client, published):
+    """Approved, the page shows the results and links the HTML report; withdrawn, the same
+    page (served from the page cache until then) no longer shows them, and a review requested
+    before that publication is left alone."""
+    campaign, run, publisher = published["campaign"], published["run"], published["publisher"]
+    services.evaluation_run_publish(run=run, user=publisher)
+    page = CampaignPage.objects.get(campaign=campaign)
+    page.current_workflow_task_state.approve(user=published["editor"])
+    page.refresh_from_db()
+    report_url = reverse("evaluation_runs:public_report_page", args=[run.pk])
+    html = client.get(page.url).content.decode()
+    assert f'href="{report_url}"' in html and "Résultats pas encore publiés" not in html
+    assert client.get(report_url).status_code == 200
+    # An editor's own change waiting for review, requested before the publication below.
+    page.save_revision(user=published["editor"])
+    page.get_workflow().start(page, published["editor"])
+    services.evaluation_run_publish(run=run, user=publisher)  # already in review: joins it
+    run.refresh_from_db()
+    assert page.current_workflow_state.created_at < run.published_at
+
+    services.evaluation_run_withdraw(run=run, user=publisher, reason="Erreur")
+
+    html = client.get(page.url).content.decode()
+    assert "Résultats pas encore publiés" in html and f'href="{report_url}"' not in html
+    assert client.get(report_url).status_code == 404
+    page.refresh_from_db()
+    assert page.live and page.workflow_in_progress  # the editor's review goes on

@@ -192,6 +192,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs_admin:start": "LLNDOONO",
     "evaluation_runs_admin:detail": "LLNDOONO",
     "evaluation_runs_admin:publish": "LLNDDONO",
+    "evaluation_runs_admin:withdraw": "LLNDDONO",  # confirmation page; empty POST changes nothing
     "evaluation_sample_size:index": "LLOOOOOO",
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
@@ -498,6 +499,7 @@ POSTED: set[str] = {
     "wagtailadmin_editing_sessions:release",
     "evaluation_runs_admin:start",
     "evaluation_runs_admin:publish",
+    "evaluation_runs_admin:withdraw",
     "evaluation_admin:match",
     "evaluation_admin:duplicate",
     "evaluation_admin:questionnaire_settings",

@@ -1,12 +1,14 @@
-"""Admin pages of evaluation runs: list and start per campaign, results, publish, and the
+"""Admin pages of evaluation runs: list and start per campaign, results, publish, withdraw, and the
 sample size planner. Routed by `viewsets.py`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.utils import get_valid_next_url_from_request
 
 from livinglab.campaigns import permissions
 from livinglab.evaluation.labels import design_label, flow_stage_label, group_label, wave_label
@@ -19,7 +21,7 @@ from livinglab.evaluation.runs.findings import (
     summary_of_findings,
     summary_sentences,
 )
-from livinglab.evaluation.runs.forms import SampleSizeForm
+from livinglab.evaluation.runs.forms import SampleSizeForm, WithdrawForm
 from livinglab.evaluation.runs.planning import sample_size_report
 from livinglab.evaluation.runs.views import run_for_evaluator
 
@@ -95,31 +97,34 @@ def flow_rows(document: dict) -> list[dict[str, str]]:
     return rows
 
 
+def admin_page(request, template: str, context: dict, *, title, icon: str = "view"):
+    """An admin page whose heading and browser title (`header_title`) both say what it is."""
+    return TemplateResponse(
+        request,
+        template,
+        {**context, "page_title": title, "header_title": title, "header_icon": icon},
+    )
+
+
 def runs_index(request):
     campaigns = [
         campaign
         for campaign in permissions.campaigns_visible_to(request.user).order_by("title")
         if permissions.can_evaluate(request.user, campaign)
     ]
-    return TemplateResponse(
-        request,
-        "evaluation/runs/index.html",
-        {"campaigns": campaigns, "page_title": _("Évaluations"), "header_icon": "view"},
+    return admin_page(
+        request, "evaluation/runs/index.html", {"campaigns": campaigns}, title=_("Évaluations")
     )
 
 
 def campaign_runs(request, campaign_id: int):
     campaign = permissions.campaign_for(request.user, campaign_id, permissions.can_evaluate)
     dispatch.evaluation_runs_recover()  # a page view is a good moment to notice dead workers
-    return TemplateResponse(
+    return admin_page(
         request,
         "evaluation/runs/campaign.html",
-        {
-            "campaign": campaign,
-            "runs": selectors.runs_of(campaign),
-            "page_title": _("Évaluations — %(title)s") % {"title": campaign.title},
-            "header_icon": "view",
-        },
+        {"campaign": campaign, "runs": selectors.runs_of(campaign)},
+        title=_("Évaluations — %(title)s") % {"title": campaign.title},
     )
 
 
@@ -147,7 +152,11 @@ def run_start(request, campaign_id: int):
             )
         else:
             messages.success(request, _("Évaluation n° %(id)d lancée.") % {"id": run.pk})
-    return redirect("evaluation_runs_admin:campaign", campaign_id=campaign.pk)
+    # The campaign dashboard posts its own address as `next` (same host only).
+    return redirect(
+        get_valid_next_url_from_request(request)
+        or reverse("evaluation_runs_admin:campaign", args=[campaign.pk])
+    )
 
 
 def run_detail(request, run_id: int):
@@ -159,8 +168,6 @@ def run_detail(request, run_id: int):
         "document": document,
         "can_publish": permissions.can_export_rows(request.user, run.campaign),
         "publish_blocker": services.publish_blocker(run.campaign),
-        "page_title": _("Évaluation n° %(id)d") % {"id": run.pk},
-        "header_icon": "view",
         "downloads": ["json", "csv", "xlsx", "pdf"],
     }
     if document:
@@ -174,7 +181,8 @@ def run_detail(request, run_id: int):
             flow=flow_rows(document),
             charts=(run.artifacts or {}).get("charts", []),
         )
-    return TemplateResponse(request, "evaluation/runs/detail.html", context)
+    title = _("Évaluation n° %(id)d — %(campaign)s") % {"id": run.pk, "campaign": run.campaign}
+    return admin_page(request, "evaluation/runs/detail.html", context, title=title)
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,16 +206,52 @@ def run_publish(request, run_id: int):
                 ),
             )
         return redirect("evaluation_runs_admin:detail", run_id=run.pk)
-    return TemplateResponse(
+    return admin_page(
         request,
         "evaluation/runs/publish_confirm.html",
         {
             "run": run,
             "campaign": run.campaign,
             "publish_blocker": services.publish_blocker(run.campaign),
-            "page_title": _("Publier les résultats de l'évaluation n° %(id)d") % {"id": run.pk},
-            "header_icon": "view",
         },
+        title=_("Publier les résultats de l'évaluation n° %(id)d") % {"id": run.pk},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def run_withdraw(request, run_id: int):
+    """Withdrawing published results takes them off the public site: a confirmation page with
+    the reason asked for; only its POST with `confirm` and a reason withdraws."""
+    run = run_for_evaluator(request.user, run_id)
+    if not permissions.can_export_rows(request.user, run.campaign):
+        raise PermissionDenied(
+            _("Seuls les gestionnaires de la campagne retirent la publication des résultats.")
+        )
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.POST.get("confirm") and form.is_valid():
+        try:
+            services.evaluation_run_withdraw(
+                run=run, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.EvaluationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Publication retirée : les résultats de l'évaluation n° %(id)d ne sont plus "
+                    "publics."
+                )
+                % {"id": run.pk},
+            )
+        return redirect("evaluation_runs_admin:detail", run_id=run.pk)
+    if not request.POST.get("confirm"):
+        form = WithdrawForm()  # an empty POST only shows the page, without errors
+    return admin_page(
+        request,
+        "evaluation/runs/withdraw_confirm.html",
+        {"run": run, "campaign": run.campaign, "form": form},
+        title=_("Retirer la publication de l'évaluation n° %(id)d") % {"id": run.pk},
     )
 
 
@@ -219,13 +263,10 @@ def sample_size_planner(request):
             result = sample_size_report(**form.cleaned_data)
         except ValueError as error:
             form.add_error(None, str(error))
-    return TemplateResponse(
+    return admin_page(
         request,
         "evaluation/runs/sample_size.html",
-        {
-            "form": form,
-            "result": result,
-            "page_title": _("Calcul du nombre de sujets nécessaires"),
-            "header_icon": "calculator",
-        },
+        {"form": form, "result": result},
+        title=_("Calcul du nombre de sujets nécessaires"),
+        icon="calculator",
     )

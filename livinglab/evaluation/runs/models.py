@@ -40,6 +40,10 @@ class EvaluationRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A withdrawn publication: `published_at` is cleared (nothing public reads the run any
+    # more), these say when and why; publishing the run again clears them.
+    withdrawn_at = models.DateTimeField(_("publication retirée le"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motif du retrait"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,4 @@
-"""Evaluation runs' lifecycle: start, execute (in a worker or in-process), publish.
+"""Evaluation runs' lifecycle: start, execute (in a worker or in-process), publish, withdraw.
 
 Executing is idempotent: a finished run is never recomputed, a redelivered one is taken over
 (`dispatch.py` claims runs and keeps their heartbeat).
@@ -26,7 +26,7 @@ from livinglab.evaluation.runs.analysis import AnalysisPlan, NothingToAnalyse, a
 from livinglab.evaluation.runs.analysis.plan import outcome_family
 from livinglab.evaluation.runs.dataset import load_dataset, load_re_aim_context
 from livinglab.evaluation.runs.models import EvaluationRun
-from livinglab.evaluation.runs.signals import results_published
+from livinglab.evaluation.runs.signals import results_published, results_withdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +243,8 @@ def evaluation_run_publish(*, run: EvaluationRun, user) -> EvaluationRun:
     if reason := publish_blocker(campaign):
         raise EvaluationError(reason)
     run.published_at = timezone.now()
-    run.save(update_fields=["published_at"])
+    run.withdrawn_at, run.withdrawal_reason = None, ""
+    run.save(update_fields=["published_at", "withdrawn_at", "withdrawal_reason"])
     audit.record(
         run.campaign,
         "livinglab.publish_results",
@@ -251,4 +252,37 @@ def evaluation_run_publish(*, run: EvaluationRun, user) -> EvaluationRun:
         data={"run": run.pk, "protocol_version": run.protocol_version},
     )
     results_published.send(sender=EvaluationRun, run=run, user=user)
+    return run
+
+
+def evaluation_run_withdraw(*, run: EvaluationRun, user, reason: str) -> EvaluationRun:
+    """Take a published run's results off the public site (campaign managers only, as for
+    publishing), with the reason written in the audit trail; the campaign's previous published
+    run, if any, is what the public reads again."""
+    if not permissions.can_export_rows(user, run.campaign):
+        raise PermissionDenied(
+            _("Seuls les gestionnaires de la campagne retirent la publication des résultats.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError(_("Indiquez le motif du retrait."))
+    with transaction.atomic():
+        # Locked and re-read: two withdrawals at once write one audit entry and one signal.
+        run = EvaluationRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
+        if run.published_at is None:
+            raise EvaluationError(_("Les résultats de cette évaluation ne sont pas publiés."))
+        published_at = run.published_at
+        run.published_at = None
+        run.withdrawn_at = timezone.now()
+        run.withdrawal_reason = reason
+        run.save(update_fields=["published_at", "withdrawn_at", "withdrawal_reason"])
+        audit.record(
+            run.campaign,
+            "livinglab.withdraw_results",
+            user=user,
+            data={"run": run.pk, "published_at": published_at.isoformat(), "reason": reason},
+        )
+    results_withdrawn.send(
+        sender=EvaluationRun, run=run, user=user, reason=reason, published_at=published_at
+    )
     return run

@@ -2,5 +2,10 @@
 
 from django.dispatch import Signal
 
-# Sent with `run` once a run's aggregated results are made public.
+# Sent with `run` and `user` once a run's aggregated results are made public.
 results_published = Signal()
+
+# Sent with `run`, `user`, `reason` and the withdrawn `published_at` once a run's publication
+# is withdrawn: nothing public reads that run any more (the campaign shows its previous
+# published run, if any).
+results_withdrawn = Signal()

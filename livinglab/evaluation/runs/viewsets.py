@@ -20,6 +20,7 @@ class RunsViewSet(ViewSet):
             path("campaign/<int:campaign_id>/start/", admin_views.run_start, name="start"),
             path("run/<int:run_id>/", admin_views.run_detail, name="detail"),
             path("run/<int:run_id>/publish/", admin_views.run_publish, name="publish"),
+            path("run/<int:run_id>/withdraw/", admin_views.run_withdraw, name="withdraw"),
         ]
 
 
