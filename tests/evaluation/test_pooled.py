@@ -198,3 +198,23 @@ def test_publication_queues_a_recomputation_after_commit(
         callback()
     assert sent == [["sleep_score"]]
     assert receivers.measured_indicators(run) == ["sleep_score"]
+
+
+def test_withdrawal_queues_a_recomputation_that_drops_the_campaign(
+    network, django_user_model, monkeypatch, django_capture_on_commit_callbacks
+):
+    from livinglab.evaluation.pooled.tasks import pooled_evidence_task
+
+    sent = []
+    monkeypatch.setattr(pooled_evidence_task, "delay", lambda codes: sent.append(codes))
+    pooled_evidence_compute(indicator=network, charts=False)
+    run = EvaluationRun.objects.get(campaign__slug="ecole-b")
+    manager = django_user_model.objects.create_superuser("retire", password="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evaluation_run_withdraw(run=run, user=manager, reason="Erreur de saisie")
+    assert sent == [["sleep_score"]]
+    pooled_evidence_task.run(codes=sent[0])  # what the worker does with the message
+    overall = pooled_evidence_for(network)
+    assert overall.campaigns == 2
+    assert "Ecole B" not in [study["title"] for study in overall.numbers["studies"]]
+    assert pooled_evidence_for(network, setting="school").campaigns == 1

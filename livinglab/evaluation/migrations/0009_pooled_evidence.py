@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0005_action_delivered_on_french_labels'),
-        ('evaluation', '0007_data_version'),
+        ('evaluation', '0008_run_withdrawal'),
     ]
 
     operations = [

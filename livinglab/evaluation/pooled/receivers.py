@@ -29,3 +29,4 @@ def recompute_after_commit(sender, run, **kwargs) -> None:
 
 def connect_receivers() -> None:
     signals.results_published.connect(recompute_after_commit, dispatch_uid="pooled_on_publish")
+    signals.results_withdrawn.connect(recompute_after_commit, dispatch_uid="pooled_on_withdraw")
