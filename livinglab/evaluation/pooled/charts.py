@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from livinglab.evaluation.pooled.models import PooledEvidence
 from livinglab.evaluation.runs import artifacts
 from livinglab.evaluation.runs.charts import CHART_FORMATS, Chart, _figure, _french_ticks, _save
+from livinglab.evaluation.runs.findings import decimals_for, format_number
 
 FOLDER = "pooled"
 BLUE, GREY, DARK = "#1f6f8b", "#999999", "#333333"
@@ -59,15 +60,10 @@ def forest_figure(evidence: PooledEvidence):
         axes.fill(
             [low, centre, high, centre], [0, 0.3, 0, -0.3], color=DARK, label=_("effet groupé")
         )
+        limits = _limits(studies, pooled)
         if pooled.get("pi_low") is not None:
-            axes.plot(
-                [pooled["pi_low"], pooled["pi_high"]],
-                [-0.6, -0.6],
-                color=BLUE,
-                linewidth=3,
-                solid_capstyle="butt",
-                label=_("intervalle de prédiction à 95 %"),
-            )
+            _prediction_interval(axes, pooled["pi_low"], pooled["pi_high"], limits)
+        axes.set_xlim(*limits)
         ticks.append(0)
         tick_labels.append(
             _("Effet groupé (%(k)d campagnes, I² = %(i2)s %%)")
@@ -82,6 +78,46 @@ def forest_figure(evidence: PooledEvidence):
     _french_ticks(axes.xaxis)
     axes.set_xlabel(axis_label(numbers) + " " + _("et IC à 95 %"))
     return figure
+
+
+def _limits(studies: list[dict[str, Any]], pooled: dict[str, Any]) -> tuple[float, float]:
+    """The campaigns' and the pooled intervals, and zero, with a margin: a prediction interval
+    from few campaigns (t with k − 2 df) may be far wider and is then drawn clipped."""
+    values = [0.0, pooled["ci_low"], pooled["ci_high"]]
+    values += [bound for study in studies for bound in (study["ci_low"], study["ci_high"])]
+    low, high = min(values), max(values)
+    margin = 0.25 * (high - low or 1)
+    return low - margin, high + margin
+
+
+def _prediction_interval(axes, low: float, high: float, limits: tuple[float, float]) -> None:
+    """The prediction interval under the diamond; clipped ends get an arrow and the interval
+    is written out."""
+    left, right = max(low, limits[0]), min(high, limits[1])
+    axes.plot(
+        [left, right],
+        [-0.6, -0.6],
+        color=BLUE,
+        linewidth=3,
+        solid_capstyle="butt",
+        label=_("intervalle de prédiction à 95 %"),
+    )
+    if left > low:
+        axes.plot([left], [-0.6], "<", color=BLUE)
+    if right < high:
+        axes.plot([right], [-0.6], ">", color=BLUE)
+    if left > low or right < high:
+        decimals = decimals_for(spread=high - low)
+        axes.annotate(
+            _("%(low)s à %(high)s")
+            % {"low": format_number(low, decimals), "high": format_number(high, decimals)},
+            xy=(right, -0.6),
+            xytext=(-4, 6),
+            textcoords="offset points",
+            ha="right",
+            fontsize="small",
+            color=BLUE,
+        )
 
 
 def forest_plot(evidence: PooledEvidence) -> Chart:
