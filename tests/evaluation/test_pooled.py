@@ -18,6 +18,7 @@ from livinglab.evaluation.models import EvaluationRun, Indicator, PooledEvidence
 from livinglab.evaluation.pooled import receivers
 from livinglab.evaluation.pooled.selectors import pooled_evidence_for
 from livinglab.evaluation.pooled.services import pooled_evidence_compute
+from livinglab.evaluation.pooled.signals import pooled_evidence_computed
 from livinglab.evaluation.runs import services
 from tests.evaluation.pooled_builders import campaign_with_run, result_row
 
@@ -107,8 +108,21 @@ def test_strata_by_setting_and_theme(network):
     assert theme.campaigns == 2 and not theme.setting
 
 
-def test_recomputing_replaces_and_an_unpublished_network_leaves_nothing(network):
-    pooled_evidence_compute(indicator=network, charts=False)
+def test_recomputing_replaces_and_an_unpublished_network_leaves_nothing(
+    network, django_capture_on_commit_callbacks
+):
+    computed = []
+    pooled_evidence_computed.connect(
+        lambda sender, indicator, **kwargs: computed.append(indicator.code),
+        weak=False,
+        dispatch_uid="test_pooled_computed",
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            pooled_evidence_compute(indicator=network, charts=False)
+    finally:
+        pooled_evidence_computed.disconnect(dispatch_uid="test_pooled_computed")
+    assert computed == ["sleep_score"]  # pages' caches can listen
     first = PooledEvidence.objects.count()
     pooled_evidence_compute(indicator=network, charts=False)
     assert PooledEvidence.objects.count() == first == 1 + 2 + 1  # overall, 2 settings, 1 theme

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from livinglab.campaigns.models import Campaign
 from livinglab.evaluation.measurement.models import Indicator
 from livinglab.evaluation.pooled.models import PooledEvidence
+from livinglab.evaluation.pooled.signals import pooled_evidence_computed
 from livinglab.evaluation.runs.findings import change_of, participants_of
 from livinglab.evaluation.runs.selectors import published_run
 
@@ -252,9 +253,12 @@ def pooled_evidence_compute(*, indicator: Indicator, charts: bool = True) -> lis
         rows.append(evidence)
     with transaction.atomic():
         # The indicator's row serialises two recomputations of the same indicator.
-        Indicator.objects.select_for_update().filter(pk=indicator.pk).exists()
+        list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk"))
         PooledEvidence.objects.filter(indicator=indicator).delete()
         PooledEvidence.objects.bulk_create(rows)
+        transaction.on_commit(
+            lambda: pooled_evidence_computed.send(sender=PooledEvidence, indicator=indicator)
+        )
     return rows
 
 
