@@ -1,5 +1,5 @@
-"""Acceptance 2 (pooled part): publishing a run updates the pooled figures through the real
-Celery path — the publication's receiver queues the task after the commit, a real worker
+"""Acceptance 2 (pooled part): publishing or withdrawing a run updates the pooled figures
+through the real Celery path — the receiver queues the task after the commit, a real worker
 process consumes it and rewrites the stored meta-analysis and its forest plot."""
 
 import time
@@ -24,7 +24,9 @@ def wait_for(predicate, timeout=60.0):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_publishing_a_run_updates_the_pooled_figures(celery_worker_process, django_user_model):
+def test_publishing_and_withdrawing_a_run_update_the_pooled_figures(
+    celery_worker_process, django_user_model
+):
     campaign_with_run("lycee-a", result_row(estimate=0.3, ci_low=0.1, ci_high=0.5))
     campaign_with_run("lycee-b", result_row(estimate=0.6, ci_low=0.3, ci_high=0.9))
     third = campaign_with_run(
@@ -48,3 +50,14 @@ def test_publishing_a_run_updates_the_pooled_figures(celery_worker_process, djan
     assert "Lycee C" in [study["title"] for study in after.numbers["studies"]]
     assert after.numbers["pm"]["k"] == 3 and after.numbers["pm"]["pi_low"] is not None
     assert set(after.charts) == {"png", "svg"}  # the worker drew the forest plot
+
+    services.evaluation_run_withdraw(run=third, user=manager, reason="Données à corriger")
+
+    def dropped():
+        evidence = pooled_evidence_for(indicator)
+        return evidence is not None and evidence.computed_at > after.computed_at
+
+    assert wait_for(dropped), "the worker did not recompute after the withdrawal"
+    withdrawn = pooled_evidence_for(indicator)
+    assert withdrawn.campaigns == 2
+    assert "Lycee C" not in [study["title"] for study in withdrawn.numbers["studies"]]
