@@ -232,3 +232,18 @@ def test_withdrawal_queues_a_recomputation_that_drops_the_campaign(
     assert overall.campaigns == 2
     assert "Ecole B" not in [study["title"] for study in overall.numbers["studies"]]
     assert pooled_evidence_for(network, setting="school").campaigns == 1
+
+
+def test_admin_lists_the_pooled_figures_in_french(network, client, django_user_model):
+    pooled_evidence_compute(indicator=network, charts=False)
+    client.force_login(django_user_model.objects.create_superuser("lecture", password="x"))
+    page = client.get(reverse("evaluation_pooled_admin:index"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    pm = pooled_evidence_for(network).numbers["pm"]
+    assert "Temps de sommeil" in text and "unités de l&#x27;indicateur (h)" in text
+    assert f"+{pm['estimate']:.2f}".replace(".", ",") in text
+    assert (
+        reverse("evaluation_pooled:forest_plot", args=[pooled_evidence_for(network).pk, "svg"])
+        in text
+    )
