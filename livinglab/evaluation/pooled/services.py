@@ -225,10 +225,14 @@ def _strata(effects: list[CampaignEffect]) -> list[tuple[str, int | None, list[C
     return strata
 
 
+@transaction.atomic
 def pooled_evidence_compute(*, indicator: Indicator, charts: bool = True) -> list[PooledEvidence]:
     """Recompute (replace) every stored pooled result of `indicator`; idempotent."""
     from livinglab.evaluation.pooled import charts as pooled_charts
 
+    # The indicator's row serialises two recomputations of the same indicator: the later one
+    # reads what the earlier one did not see, so a slow task never writes older figures last.
+    list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk"))
     collected = campaign_effects(indicator=indicator)
     scale = effect_scale(collected.effects)
     now = timezone.now()
@@ -251,14 +255,11 @@ def pooled_evidence_compute(*, indicator: Indicator, charts: bool = True) -> lis
         if charts:  # drawn before the rows change: a reader never sees figures without plots
             evidence.charts = pooled_charts.save_forest_plot(evidence)
         rows.append(evidence)
-    with transaction.atomic():
-        # The indicator's row serialises two recomputations of the same indicator.
-        list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk"))
-        PooledEvidence.objects.filter(indicator=indicator).delete()
-        PooledEvidence.objects.bulk_create(rows)
-        transaction.on_commit(
-            lambda: pooled_evidence_computed.send(sender=PooledEvidence, indicator=indicator)
-        )
+    PooledEvidence.objects.filter(indicator=indicator).delete()
+    PooledEvidence.objects.bulk_create(rows)
+    transaction.on_commit(
+        lambda: pooled_evidence_computed.send(sender=PooledEvidence, indicator=indicator)
+    )
     return rows
 
 
