@@ -49,7 +49,7 @@ app.add_defaults(
 )
 app.autodiscover_tasks()
 # Sub-packages of an app keep their tasks beside their services.
-app.autodiscover_tasks(["livinglab.evaluation.runs"])
+app.autodiscover_tasks(["livinglab.evaluation.runs", "livinglab.evaluation.pooled"])
 
 
 @app.on_after_configure.connect

@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("livinglab.cms.api")),  # CMS: API v2 and published results
+    path("evaluation/pooled/", include("livinglab.evaluation.pooled.urls")),  # forest plots
     path("evaluation/", include("livinglab.evaluation.runs.urls")),  # runs: progress, downloads
 ]
 

@@ -13,6 +13,7 @@ from livinglab.campaigns import permissions
 from livinglab.campaigns.models import Membership
 from livinglab.demo.accounts import MANAGER_USERNAME
 from livinglab.evaluation.models import EvaluationRun, Response
+from livinglab.evaluation.pooled.services import pooled_evidence_compute_all
 from livinglab.evaluation.runs import services
 
 
@@ -37,4 +38,10 @@ def load(*, stdout=None, publisher=None) -> list[EvaluationRun]:
         if stdout is not None:
             stdout.write(f"Évaluation de « {campaign.title} » : {run.get_status_display()}")
         runs.append(run)
+    # The pooled evidence and its forest plots are there without waiting for a worker (the
+    # publications also queued the same, idempotent, recomputation).
+    measured = {
+        outcome["indicator"] for run in runs for outcome in (run.result or {}).get("outcomes", [])
+    }
+    pooled_evidence_compute_all(codes=sorted(measured))
     return runs

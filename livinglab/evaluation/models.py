@@ -15,6 +15,7 @@ from livinglab.evaluation.measurement.models import (
     Submission,
     Wave,
 )
+from livinglab.evaluation.pooled.models import PooledEvidence
 from livinglab.evaluation.runs.models import EvaluationRun
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Indicator",
     "Outcome",
     "PendingSubmission",
+    "PooledEvidence",
     "Protocol",
     "QuestionnaireSettings",
     "Response",

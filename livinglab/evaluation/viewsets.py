@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from livinglab.evaluation.measurement.viewsets import IndicatorViewSet, MeasurementViewSet
+from livinglab.evaluation.pooled.viewsets import PooledEvidenceViewSet
 from livinglab.evaluation.runs.viewsets import RunsViewSet, SampleSizeViewSet
 
 
@@ -16,4 +17,5 @@ class EvaluationGroup(ViewSetGroup):
         IndicatorViewSet("indicators"),
         RunsViewSet("evaluation_runs_admin"),
         SampleSizeViewSet("evaluation_sample_size"),
+        PooledEvidenceViewSet("evaluation_pooled_admin"),
     )

@@ -64,8 +64,10 @@ from livinglab.evaluation.models import (
     CodeMatch,
     Indicator,
     PendingSubmission,
+    PooledEvidence,
     QuestionnaireSettings,
 )
+from livinglab.evaluation.pooled.services import pooled_evidence_compute_all
 from livinglab.evaluation.runs import services
 from tests.builders import simulate_campaign
 from tests.cms.factories import build_site
@@ -194,6 +196,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs_admin:publish": "LLNDDONO",
     "evaluation_runs_admin:withdraw": "LLNDDONO",  # confirmation page; empty POST changes nothing
     "evaluation_sample_size:index": "LLOOOOOO",
+    "evaluation_pooled_admin:index": "LLOOOOOO",  # pooled evidence: published aggregates only
     "evaluation_admin:index": "LLOOOOOO",
     "evaluation_admin:measurement": "LLNOOONO",
     "evaluation_admin:upload": "LLNDDONO",
@@ -474,6 +477,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs:download": "LNNDOONO",
     "evaluation_runs:chart": "LNNDOONO",
     "evaluation_runs:public_chart": "OOOOOOOO",
+    "evaluation_pooled:forest_plot": "OOOOOOOO",
     "evaluation_runs:public_report": "OOOOOOOO",
     "evaluation_runs:report": "LNNDOONO",  # the HTML report: same rights as the downloads
     "evaluation_runs:public_report_page": "OOOOOOOO",
@@ -620,6 +624,7 @@ def _build_world():
     campaign.status = campaign.Status.EVALUATION  # results are published from evaluation on
     campaign.save(update_fields=["status"])
     services.evaluation_run_publish(run=run, user=users["manager"])
+    pooled_evidence_compute_all()  # what the worker does after the publication
     QuestionnaireSettings.objects.create(campaign=campaign, is_open=True)
     campaign.status = campaign.Status.RUNNING  # online questionnaires open only while running
     campaign.save(update_fields=["status"])
@@ -737,6 +742,8 @@ def _api_object(namespace: str, world):
 
 def _named_value(param: str, endpoint: Endpoint, world):
     objects, campaign, run = world["objects"], world["campaign"], world["run"]
+    if param == "evidence_id":  # the published run's indicators (one campaign: not pooled)
+        return PooledEvidence.objects.order_by("pk").first().pk
     chart = run.artifacts["charts"][0]["name"]
     known = {
         "campaign_id": campaign.pk,
@@ -751,7 +758,7 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "wave_code": "baseline",
         "kind": "participants",
         "name": chart,
-        "file_format": "svg" if "chart" in endpoint.key else "csv",
+        "file_format": "svg" if "chart" in endpoint.key or "forest" in endpoint.key else "csv",
         "image_id": objects["wagtailimages"].pk,
         "document_id": objects["wagtaildocs"].pk,
         "doc_id": objects["wagtaildocs"].pk,

@@ -1,0 +1,1 @@
+"""Pooled evidence across campaigns: random-effects meta-analyses of published runs."""
