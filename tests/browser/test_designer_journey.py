@@ -32,7 +32,10 @@ PATIENT_ASSOCIATION = "Collectif des usagers de santé de l'Hérault"
 PARTNER = "Mutuelle Solidaire du Languedoc"
 SITE = "Lycée Jean-Monnet"
 PARTICIPANTS = 40
-OUTCOMES = (("screen_time_hours", "Écrans de loisir (h/jour)"), ("mvpa_minutes", "Activité physique (min/jour)"))  # fmt: skip
+OUTCOMES = (
+    ("screen_time_hours", "Écrans de loisir (h/jour)"),
+    ("mvpa_minutes", "Activité physique (min/jour)"),
+)
 
 
 class Journey:
@@ -244,7 +247,7 @@ def test_a_designer_runs_a_campaign_from_creation_to_public_results(
     journey.click(page.get_by_role("link", name=TITLE).first)
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     journey.click(page.locator("footer [data-workflow-action-name='approve']").first)
-    print(page.locator(".messages").inner_text())
+    expect(page.locator(".messages")).to_contain_text(TITLE)
 
     # A visitor reads the results on the public page.
     visitor = browser.new_context(locale="fr-FR")
@@ -256,7 +259,6 @@ def test_a_designer_runs_a_campaign_from_creation_to_public_results(
     main = public.locator("main")
     expect(main).to_contain_text(OUTCOMES[0][1])
     expect(main).not_to_contain_text("Résultats pas encore publiés")
-    print(main.inner_text())
     visitor.close()
 
     loads = journey.loads + public_journey.loads
