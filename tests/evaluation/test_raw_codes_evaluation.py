@@ -126,6 +126,6 @@ def test_demo_evaluation_pages_and_charts_show_no_raw_code(settings):
     if results_problems:
         # Known on 2026-12-01: the run results page (runs/detail.html, runs/findings.py) and
         # the charts (runs/charts.py) still print codes; their owners are changing those
-        # files. Reported to the lead; this turns into a failure once they are fixed (strict).
+        # files. Reported to the lead; once they are fixed this branch goes and the test passes.
         details = "\n".join(f"{url}: {found[:3]}" for url, found in results_problems.items())
         pytest.xfail(f"raw codes in run results pages and charts:\n{details}")
