@@ -216,6 +216,15 @@ class ScopedUsageView(ObjectPermissionMixin, UsageView):
         return visible_references(self.request.user, self.object).group_by_source_object()
 
 
+class CampaignCreateView(ScopedCreateView):
+    """A new campaign opens on its dashboard, where every next step is offered."""
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or reverse(
+            "campaigns_campaign:inspect", args=[self.object.pk]
+        )
+
+
 class CampaignIndexView(ScopedIndexView):
     """The campaign's title opens its dashboard (the hub); "Modifier" stays in the menu."""
 

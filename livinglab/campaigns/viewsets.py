@@ -53,6 +53,7 @@ class CampaignViewSet(ScopedViewSet):
     menu_label = _("Campagnes")
     add_to_admin_menu = False
     index_view_class = views.CampaignIndexView
+    add_view_class = views.CampaignCreateView
     inspect_view_class = views.CampaignDashboardView
     list_display = ["title", "status", "lead_organisation", "start_date", "end_date"]
     filterset_class = filters.CampaignFilterSet

@@ -24,6 +24,12 @@ from livinglab.evaluation.measurement.protocols import (
 from livinglab.evaluation.models import Indicator, Scale
 
 ATTRITION = 0.15  # share of participants missing at each follow-up wave
+# What readers see for each demo wave code (the codes stay in files and addresses).
+WAVE_LABELS = {
+    "baseline": "Avant l'intervention",
+    "post": "Après l'intervention",
+    "suivi-6-mois": "Suivi à 6 mois",
+}
 
 
 def protocol_definition_for(campaign: Campaign, spec: dict) -> dict:
@@ -31,6 +37,7 @@ def protocol_definition_for(campaign: Campaign, spec: dict) -> dict:
         "campaign": {"slug": campaign.slug, "title": campaign.title},
         "design": spec["design"],
         "waves": spec["waves"],
+        "wave_labels": {code: WAVE_LABELS.get(code, code) for code in spec["waves"]},
         "outcomes": [
             {"indicator": o["indicator"], "label": o["label"], "primary": o["primary"]}
             for o in spec["outcomes"]

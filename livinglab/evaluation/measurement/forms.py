@@ -103,8 +103,7 @@ class ResponsesUploadForm(forms.Form):
         """``waves``: the protocol's waves, (code, label) in order."""
         super().__init__(*args, **kwargs)
         self.fields["wave"].choices = [("", _("— d'après la colonne « wave » du fichier —"))] + [
-            (code, f"{label} ({code})" if label and label != code else code)
-            for code, label in waves
+            (code, label or code) for code, label in waves
         ]
 
 

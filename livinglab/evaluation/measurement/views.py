@@ -151,6 +151,7 @@ def responses_upload(request, campaign_id: int):
         "protocol": protocol,
         "wave_choices": waves,
         "chosen_wave": chosen,
+        "chosen_wave_label": dict(waves).get(chosen) or chosen,
         "columns": expected_columns(campaign, protocol, chosen) if protocol else [],
         "formats": format_labels(),
         "template_url": template_url + (f"?vague={chosen}" if chosen else ""),

@@ -17,6 +17,8 @@ class ExpectedColumn:
     meaning: str
     allowed: str
     required: bool
+    # Coded values the file uses, (code, label): shown as codes beside their labels.
+    values: tuple = ()
 
 
 def format_labels() -> list[str]:
@@ -74,11 +76,12 @@ def expected_columns(campaign: Campaign, protocol: Protocol, wave: str = "") -> 
             ExpectedColumn(
                 "wave",
                 str(_("Vague")),
-                ", ".join(
-                    f"{code} ({waves[code].label})" if code in waves and waves[code].label else code
+                ", ".join(protocol.wave_codes),
+                True,
+                tuple(
+                    (code, waves[code].label if code in waves else "")
                     for code in protocol.wave_codes
                 ),
-                True,
             )
         )
     groups = (
