@@ -10,8 +10,9 @@ mkdir -p var/log
 
 # -B: embedded beat (fine for this single dev worker; a deployment runs one `celery beat`),
 # which runs evaluation.recover every minute: runs queued while the broker was down start.
+# `nice`: the worker starts at the same time as the web server; the server gets the cores first.
 DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-livinglab.settings.dev}" \
-    "$PY" -m celery -A livinglab worker -B --loglevel=INFO --concurrency=2 \
+    nice -n 10 "$PY" -m celery -A livinglab worker -B --loglevel=INFO --concurrency=2 \
     --hostname "livinglab-dev@%h" >var/log/worker.log 2>&1 &
 WORKER_PID=$!
 stop() {
@@ -29,6 +30,12 @@ cat <<TXT
     health        http://127.0.0.1:${PORT}/healthz
     Celery worker (+ beat) pid ${WORKER_PID}, log in var/log/worker.log
   Ctrl-C stops the web server and the worker.
+  Code changes are not reloaded: RELOAD=1 make run for the autoreloader.
 
 TXT
-"$PY" manage.py runserver --skip-checks "127.0.0.1:${PORT}"  # prepare_site ran the checks
+# No autoreloader by default: it starts Django a second time (a parent watching the files and a
+# child serving), about 2 s more before `/` answers. RELOAD=1 make run keeps it, for editing code.
+RELOAD_FLAG=--noreload
+if [ "${RELOAD:-0}" != "0" ]; then RELOAD_FLAG=; fi
+# shellcheck disable=SC2086  # empty flag: no argument
+"$PY" manage.py runserver --skip-checks $RELOAD_FLAG "127.0.0.1:${PORT}"  # prepare_site ran the checks
