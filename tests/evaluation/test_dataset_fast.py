@@ -120,39 +120,3 @@ def test_an_unreadable_snapshot_falls_back_to_the_database(snapshots):
         second = load_dataset(protocol=protocol)
     assert _reads_responses(queries)
     _same(first, second)
-
-
-def _binary_copy(rows) -> bytes:
-    """PostgreSQL's binary COPY of (int8, int8, float8) rows, as its documentation lays it out:
-    https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4"""
-    import struct
-
-    out = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-    for participant, wave, value in rows:
-        out += struct.pack(">hiqiqid", 3, 8, participant, 8, wave, 8, value)
-    return out + struct.pack(">h", -1)
-
-
-def test_binary_copy_rows_are_read_bit_for_bit():
-    rows = [(7, 1, 0.1 + 0.2), (2**40, 2, -1e-300), (12, 1, 1 / 3)]
-    array = dataset_module._binary_copy_rows(_binary_copy(rows))
-    assert array["participant"].tolist() == [7, 2**40, 12]
-    assert array["wave"].tolist() == [1, 2, 1]
-    assert array["value"].tolist() == [0.1 + 0.2, -1e-300, 1 / 3]  # exact equality
-    assert len(dataset_module._binary_copy_rows(_binary_copy([]))) == 0
-    with pytest.raises(ValueError):
-        dataset_module._binary_copy_rows(_binary_copy(rows)[:-3])
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_postgresql_copy_gives_the_cursor_rows():
-    campaign = simulate_campaign(slug="fast-copy", n_per_group=15)
-    query = (
-        Response.objects.filter(participant__campaign=campaign)
-        .order_by()
-        .values_list("participant_id", "wave_id", "value")
-    )
-    copied = dataset_module._response_rows(query)
-    fetched = dataset_module._rows_array(dataset_module._fetch(query))
-    assert len(copied) == len(fetched) > 0
-    assert sorted(copied.tolist()) == sorted(fetched.tolist())

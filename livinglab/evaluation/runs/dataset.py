@@ -22,7 +22,6 @@ import logging
 import os
 import pickle
 import tempfile
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -150,10 +149,12 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     else:
         participants, withdrawn = load_participants(campaign_id=protocol.campaign_id)
         rows_by_indicator = {
-            indicator_id: _response_rows(
-                Response.objects.filter(indicator_id=indicator_id, wave_id__in=list(wave_ids))
-                .order_by()
-                .values_list("participant_id", "wave_id", "value")
+            indicator_id: _rows_array(
+                _fetch(
+                    Response.objects.filter(indicator_id=indicator_id, wave_id__in=list(wave_ids))
+                    .order_by()
+                    .values_list("participant_id", "wave_id", "value")
+                )
             )
             for indicator_id in dict.fromkeys(indicator_ids)
         }
@@ -256,64 +257,6 @@ def _snapshot_write(path, content) -> None:
                 other.unlink(missing_ok=True)
     except OSError as error:
         logger.warning("Dataset snapshot %s not written (%s)", path, error)
-
-
-def _response_rows(queryset):
-    """(participant, wave id, value) rows of a ``values_list`` query as a structured array.
-
-    PostgreSQL sends them with ``COPY … TO STDOUT (FORMAT binary)``, read by numpy without a
-    Python object per value (the same numbers, bit for bit); other databases through the cursor.
-    """
-    connection = connections[router.db_for_read(queryset.model)]
-    if connection.vendor != "postgresql":
-        return _rows_array(_fetch(queryset))
-    sql, params = queryset.query.sql_with_params()
-    # The inner SQL is the ORM's, its parameters bound by psycopg.
-    columns = "rows.participant_id::int8, rows.wave_id::int8, rows.value::float8"
-    statement = f"COPY (SELECT {columns} FROM ({sql}) AS rows) TO STDOUT (FORMAT binary)"  # noqa: S608
-    buffer = bytearray()
-    started = time.monotonic()
-    with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
-        for block in copy:
-            buffer += block
-    if connection.queries_logged:
-        # psycopg's copy() bypasses Django's cursor wrapper: log it as Django logs a query, so
-        # that debug tools and query-count tests see it.
-        connection.queries_log.append(
-            {"sql": f"{statement} {params!r}", "time": f"{time.monotonic() - started:.3f}"}
-        )
-    return _binary_copy_rows(bytes(buffer))
-
-
-def _binary_copy_rows(data: bytes):
-    """Parse PostgreSQL's binary COPY of (int8, int8, float8) rows, none of them NULL."""
-    import numpy as np
-
-    signature = b"PGCOPY\n\xff\r\n\x00"
-    if not data.startswith(signature):
-        raise ValueError("not a PostgreSQL binary COPY")
-    extension = int.from_bytes(data[15:19], "big")
-    start = 19 + extension
-    wire = np.dtype(
-        [("fields", ">i2"), ("length_1", ">i4"), ("participant", ">i8"), ("length_2", ">i4"),
-         ("wave", ">i8"), ("length_3", ">i4"), ("value", ">f8")]
-    )  # fmt: skip
-    body = len(data) - start - 2  # the trailer: int16 -1
-    if body % wire.itemsize or data[-2:] != b"\xff\xff":
-        raise ValueError("unexpected binary COPY layout")
-    rows = np.frombuffer(data, dtype=wire, count=body // wire.itemsize, offset=start)
-    if len(rows) and not (
-        (rows["fields"] == 3).all()
-        and (rows["length_1"] == 8).all()
-        and (rows["length_2"] == 8).all()
-        and (rows["length_3"] == 8).all()
-    ):
-        raise ValueError("unexpected binary COPY row (a NULL, or another column type)")
-    row_dtype = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
-    array = np.empty(len(rows), dtype=row_dtype)
-    for name in ("participant", "wave", "value"):
-        array[name] = rows[name]
-    return array
 
 
 def _rows_array(rows: list[tuple]):
