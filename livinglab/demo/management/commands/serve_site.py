@@ -7,6 +7,8 @@
 the serving process, which must not prepare the site again at every code change.
 """
 
+import signal
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -23,5 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("addrport", help="Address and port to serve on, e.g. 127.0.0.1:8000.")
 
     def handle(self, *args, **options):
+        # run.sh starts this command in the background, where a shell ignores Ctrl-C (SIGINT):
+        # take it back, so that Ctrl-C stops the server as it stops runserver.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         call_command("prepare_site", stdout=self.stdout, stderr=self.stderr)
         call_command("runserver", options["addrport"], use_reloader=False, skip_checks=True)
