@@ -328,15 +328,22 @@ def access_log_statuses(path: Path | None) -> Counter:
     return counts
 
 
-def error_log_problems(path: Path | None) -> list[str]:
+def error_log_problems(path: Path | None) -> tuple[list[str], list[str]]:
+    """Error lines of the gunicorn log while serving, and those after the run asked it to stop.
+
+    After "Handling signal" (the run stopping gunicorn once locust has finished), a worker
+    killed at the end of `--graceful-timeout` is the shutdown, not a request's failure: those
+    lines are reported apart, not as problems.
+    """
     if not path or not path.exists():
-        return []
+        return [], []
     markers = ("Internal Server Error", "WORKER TIMEOUT", "Traceback", "was sent SIGKILL")
-    return [
-        line.strip()
-        for line in path.read_text(errors="replace").splitlines()
-        if any(marker in line for marker in markers)
-    ]
+    serving, stopping, stopped = [], [], False
+    for line in path.read_text(errors="replace").splitlines():
+        stopped = stopped or "Handling signal:" in line
+        if any(marker in line for marker in markers):
+            (stopping if stopped and "was sent SIGKILL" in line else serving).append(line.strip())
+    return serving, stopping
 
 
 def classify(name: str, statuses: Counter) -> tuple[int, int, int]:
@@ -399,7 +406,7 @@ def verify(args) -> int:
     subs = check_submissions(targets, Path(args.records))
     requests, window = read_requests(Path(args.requests))
     access = access_log_statuses(Path(args.access_log) if args.access_log else None)
-    server_log = error_log_problems(Path(args.error_log) if args.error_log else None)
+    server_log, shutdown_log = error_log_problems(Path(args.error_log) if args.error_log else None)
 
     problems = list(subs["problems"])
     total = sum(len(entry["times"]) for entry in requests.values())
@@ -432,6 +439,11 @@ def verify(args) -> int:
         )
     if subs["acknowledged"] == 0:
         problems.append("no questionnaire submission was acknowledged")
+    if shutdown_log:
+        print(
+            f"Note: {len(shutdown_log)} gunicorn workers killed at shutdown, after locust had "
+            f"finished (graceful timeout), first: {shutdown_log[0]}"
+        )
 
     table = summary_markdown(requests, window, subs)
     print(table)

@@ -200,6 +200,9 @@ def _save(figure: Figure, name: str, title: str, formats=CHART_FORMATS) -> Chart
         buffer = io.BytesIO()
         figure.savefig(buffer, format=file_format, dpi=PNG_DPI)
         outputs[file_format] = buffer.getvalue()
+        # The first save placed the axes (constrained layout, measured in inches, so the same
+        # for every format): keep that placement instead of measuring every text again.
+        figure.set_layout_engine("none")
     return Chart(name=name, title=title, png=outputs["png"], svg=outputs.get("svg", b""))
 
 

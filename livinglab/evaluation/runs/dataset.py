@@ -1,7 +1,15 @@
 """Turn a campaign's responses into arrays: one wide table per outcome, one participants table.
 
 One query for the participants' attributes, one ``values_list`` query per outcome; everything
-after that is pandas (pivot, joins), never a Python loop over rows.
+after that is numpy and pandas, never a Python loop over rows.
+
+Large datasets are also kept as a columnar snapshot (issue #15): the rows read from the database
+are pickled under ``VAR_DIR/snapshots``, keyed by the database, the campaign (its id and creation
+time, so a database rebuilt with the same ids never meets an old file), the campaign's data
+version (`measurement.dataversion`, bumped in the transaction of every write that changes what a
+run analyses) and the waves and indicators read. The next load of the same data reads the file
+instead of sending a million rows through the DB-API. The version is read before the data, so a
+snapshot never holds data older than its version.
 
 numpy and pandas are imported inside the functions that use them: this module is reached from
 the admin's URLconf (through ``services``), and start-up must not load the scientific stack.
@@ -10,19 +18,31 @@ the admin's URLconf (through ``services``), and start-up must not load the scien
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connections, models, router
+from django.db.models import OuterRef, Q, Subquery
 
-from livinglab.campaigns.models import Participant
+from livinglab.campaigns.models import Campaign, Participant
+from livinglab.evaluation.measurement.dataversion import DataVersion
 from livinglab.evaluation.measurement.models import Protocol, Response, Wave
 
 if TYPE_CHECKING:
     import pandas as pd
 
+logger = logging.getLogger(__name__)
+
 # Participant attributes the analysis may split or cluster by.
 PARTICIPANT_COLUMNS = ("group", "site_id", "site_setting", "sex", "age_band")
+# Below this many response rows a load is fast enough: no snapshot is written.
+SNAPSHOT_MIN_ROWS = 50_000
+SNAPSHOT_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -81,14 +101,22 @@ def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
 
     from livinglab.campaigns.models import Site
 
-    enrolled = Participant.objects.filter(campaign_id=campaign_id)
+    # One query for the enrolled people and the number withdrawn (a flag per row).
     rows = _fetch(
-        enrolled.filter(withdrawal_date__isnull=True).values_list(
-            "id", "group", "site_id", "sex", "age_band"
+        Participant.objects.filter(campaign_id=campaign_id)
+        .annotate(
+            withdrawn=models.ExpressionWrapper(
+                Q(withdrawal_date__isnull=False), output_field=models.BooleanField()
+            )
         )
+        .values_list("id", "group", "site_id", "sex", "age_band", "withdrawn")
     )
-    columns = ["id", "group", "site_id", "sex", "age_band"]
+    columns = ["id", "group", "site_id", "sex", "age_band", "withdrawn"]
     frame = pd.DataFrame(rows, columns=columns, dtype=object).set_index("id")
+    gone = frame.pop("withdrawn").astype(bool).to_numpy()
+    withdrawn = int(gone.sum())
+    if withdrawn:
+        frame = frame[~gone]
     frame.index = frame.index.astype(np.int64)
     # A handful of sites: map their setting instead of joining it onto every participant row.
     settings = dict(
@@ -98,32 +126,50 @@ def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
     )
     frame["site_setting"] = frame["site_id"].map(settings).fillna("")
     frame["age_band"] = frame["age_band"].fillna("")
-    withdrawn = enrolled.filter(withdrawal_date__isnull=False).count()
     return frame[list(PARTICIPANT_COLUMNS)], withdrawn
 
 
 def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
-    """Read everything a run of this protocol analyses."""
+    """Read everything a run of this protocol analyses (from its snapshot when there is one)."""
     import numpy as np
     import pandas as pd
 
-    participants, withdrawn = load_participants(campaign_id=protocol.campaign_id)
     wave_codes = list(protocol.wave_codes)
     wave_ids = dict(
         Wave.objects.filter(campaign_id=protocol.campaign_id, code__in=wave_codes).values_list(
             "id", "code"
         )
     )
+    protocol_outcomes = list(protocol.outcomes.select_related("indicator"))
+    indicator_ids = [outcome.indicator.id for outcome in protocol_outcomes]
+    path = _snapshot_path(protocol.campaign_id, wave_ids=wave_ids, indicator_ids=indicator_ids)
+    stored = _snapshot_read(path)
+    if stored is not None:
+        participants, withdrawn, rows_by_indicator = stored
+    else:
+        participants, withdrawn = load_participants(campaign_id=protocol.campaign_id)
+        rows_by_indicator = {
+            indicator_id: _rows_array(
+                _fetch(
+                    Response.objects.filter(indicator_id=indicator_id, wave_id__in=list(wave_ids))
+                    .order_by()
+                    .values_list("participant_id", "wave_id", "value")
+                )
+            )
+            for indicator_id in dict.fromkeys(indicator_ids)
+        }
+        if sum(len(rows) for rows in rows_by_indicator.values()) >= SNAPSHOT_MIN_ROWS:
+            _snapshot_write(path, (participants, withdrawn, rows_by_indicator))
     outcomes = []
     answered = {code: pd.Index([], dtype=np.int64) for code in wave_codes}
-    for outcome in protocol.outcomes.select_related("indicator"):
+    for outcome in protocol_outcomes:
         indicator = outcome.indicator
-        rows = _fetch(
-            Response.objects.filter(indicator_id=indicator.id, wave_id__in=list(wave_ids))
-            .order_by()
-            .values_list("participant_id", "wave_id", "value")
+        table = _wide(
+            rows_by_indicator[indicator.id],
+            wave_ids=wave_ids,
+            wave_codes=wave_codes,
+            people=participants.index,
         )
-        table = _wide(rows, wave_ids=wave_ids, wave_codes=wave_codes, people=participants.index)
         for code in wave_codes:
             answered[code] = answered[code].union(table.index[table[code].notna()])
         outcomes.append(
@@ -147,8 +193,82 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     )
 
 
+def _snapshot_path(campaign_id: int, *, wave_ids: dict[int, str], indicator_ids: list[int]):
+    """The snapshot file of this data, or None (campaign gone). One query: its creation, version."""
+    found = (
+        Campaign.objects.filter(pk=campaign_id)
+        .annotate(
+            data_version=Subquery(
+                DataVersion.objects.filter(campaign_id=OuterRef("pk")).values("version")[:1]
+            )
+        )
+        .values_list("created_at", "data_version")
+        .first()
+    )
+    if found is None:
+        return None
+    created_at, version = found
+    database = connections[router.db_for_read(Response)].settings_dict
+    key = hashlib.sha256(
+        repr(
+            (
+                SNAPSHOT_FORMAT,
+                database["ENGINE"],
+                database.get("HOST"),
+                database.get("PORT"),
+                str(database["NAME"]),
+                campaign_id,
+                created_at.isoformat(),
+                version or 0,
+                sorted(wave_ids),
+                sorted(set(indicator_ids)),
+            )
+        ).encode()
+    ).hexdigest()[:32]
+    return settings.VAR_DIR / "snapshots" / f"campaign-{campaign_id}-{key}.pickle"
+
+
+def _snapshot_read(path):
+    """The (participants, withdrawn, rows per indicator) stored at `path`, or None."""
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as stream:
+            # Our own file, written by `_snapshot_write` in the application's var folder.
+            return pickle.load(stream)  # noqa: S301
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError) as error:
+        logger.warning("Dataset snapshot %s unreadable (%s): reading the database", path, error)
+        return None
+
+
+def _snapshot_write(path, content) -> None:
+    """Write the snapshot atomically, and remove the campaign's older snapshots."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(content, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        prefix = path.name.rsplit("-", 1)[0] + "-"
+        for other in path.parent.glob(f"{prefix}*.pickle"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    except OSError as error:
+        logger.warning("Dataset snapshot %s not written (%s)", path, error)
+
+
+def _rows_array(rows: list[tuple]):
+    """(participant, wave id, value) rows as one structured numpy array."""
+    import numpy as np
+
+    row_dtype = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
+    return np.fromiter(rows, dtype=row_dtype, count=len(rows))
+
+
 def _wide(
-    rows: list[tuple], *, wave_ids: dict[int, str], wave_codes: list[str], people: pd.Index
+    array, *, wave_ids: dict[int, str], wave_codes: list[str], people: pd.Index
 ) -> pd.DataFrame:
     """Scatter (participant, wave id, value) rows into participant × wave code, enrolled only.
 
@@ -158,12 +278,10 @@ def _wide(
     import numpy as np
     import pandas as pd
 
-    if not rows:
+    if not len(array):
         empty = pd.DataFrame(columns=wave_codes, dtype=float)
         empty.index = pd.Index([], dtype=np.int64, name="participant")
         return empty
-    row_dtype = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
-    array = np.fromiter(rows, dtype=row_dtype, count=len(rows))
     participant_ids = array["participant"]
     ids = people.to_numpy(dtype=np.int64)
     order = np.argsort(ids, kind="stable")

@@ -111,7 +111,8 @@ class Command(BaseCommand):
         if stale_catalogues():
             call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
         pending = pending_migrations()
-        stamp = demo_stamp()
+        # A fresh database has no migration history to stamp yet: stamped after `migrate`.
+        stamp = None if pending else demo_stamp()
         unchanged = not pending and not options["reload_demo"] and stamp_matches(stamp)
         if not unchanged and not options.get("skip_checks"):
             self.check()
