@@ -476,6 +476,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs:public_report": "OOOOOOOO",
     "evaluation_runs:report": "LNNDOONO",  # the HTML report: same rights as the downloads
     "evaluation_runs:public_report_page": "OOOOOOOO",
+    "evaluation_runs:public_datapackage": "OOOOOOOO",  # open data of the published run
     "questionnaire:answer": "OOOOOOOO",
     "questionnaire:answer_comparison": "OOOOOOOO",
     "cms-search": "OOOOOOOO",

@@ -76,6 +76,8 @@ def published_results_for(campaign: Campaign) -> dict[str, Any] | None:
         "pdf_url": reverse("evaluation_runs:public_report", args=[run.pk])
         if (run.artifacts or {}).get("pdf")
         else None,
+        # Open data: the same suppressed aggregates as a Frictionless data package.
+        "datapackage_url": reverse("evaluation_runs:public_datapackage", args=[run.pk]),
         "run_id": run.pk,
         "published_at": run.published_at.isoformat(),
     }
