@@ -215,16 +215,16 @@ MATRIX: dict[str, str] = {
     "wagtailforms:list_submissions": "LLNNNNNN",
     "wagtailforms:list_submissions_results": "LLNNNNNN",
     "wagtailforms:delete_submissions": "LLDDDDDD",
-    # Promoted search results: editors manage them (issue #16); the search terms report too
+    # Promoted search results: editors manage them (issue #16)
     "wagtailsearchpromotions:index": "LLDDDDOO",
     "wagtailsearchpromotions:index_results": "LLDDDDOO",
     "wagtailsearchpromotions:add": "LLDDDDOO",
     "wagtailsearchpromotions:edit": "LLDDDDOO",
     "wagtailsearchpromotions:delete": "LLDDDDOO",
-    "wagtailsearchpromotions:chooser": "LLDDDDOO",
-    "wagtailsearchpromotions:chooserresults": "LLDDDDOO",
-    "wagtailsearchpromotions:search_terms": "LLDDDDOO",
-    "wagtailsearchpromotions:search_terms_results": "LLDDDDOO",
+    "wagtailsearchpromotions:chooser": "LLOOOOOO",  # Wagtail's: query strings, any admin user
+    "wagtailsearchpromotions:chooserresults": "LLOOOOOO",
+    "wagtailsearchpromotions:search_terms": "LLDDDDDO",  # Wagtail's report: superusers only
+    "wagtailsearchpromotions:search_terms_results": "LLDDDDDO",
     "wagtailredirects:index": "LLDDDDDO",
     "wagtailredirects:index_results": "LLDDDDDO",
     "wagtailredirects:add": "LLDDDDDO",
