@@ -94,7 +94,8 @@ def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters)
     promoted = topics_promoted(query=query, among=matching)
     if not promoted:
         return found
-    return [*promoted, *(topic for topic in found if topic.pk not in {t.pk for t in promoted})]
+    shown_first = {topic.pk for topic in promoted}
+    return [*promoted, *(topic for topic in found if topic.pk not in shown_first)]
 
 
 def topics_promoted(*, query: str, among: list[int]) -> list[TopicPage]:
