@@ -109,7 +109,12 @@ def test_small_subgroup_never_leaks(client, run, tmp_path):
         "small",
         "complement",
     }
-    for name in ("resultats", "statistiques-descriptives", "flux-participants"):
+    for name in (
+        "resultats",
+        "statistiques-descriptives",
+        "flux-participants",
+        "synthese-resultats",
+    ):
         for row in rows(files, name):
             for column in ("n", "participants_intervention", "participants_comparison"):
                 if row.get(column):
