@@ -58,10 +58,13 @@ class TopicFilterForm(forms.Form):
     )
     duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label=_("Durée"))
 
-    def __init__(self, *args, vocabulary, **kwargs):
+    def __init__(self, *args, vocabulary, age_groups=None, **kwargs):
+        """`age_groups` narrows the age groups offered (a setting's listing: its own)."""
         super().__init__(*args, **kwargs)
         self.fields["theme"].set_items(vocabulary.themes)
-        self.fields["age_group"].set_items(vocabulary.age_groups)
+        self.fields["age_group"].set_items(
+            vocabulary.age_groups if age_groups is None else age_groups
+        )
 
 
 class SearchForm(TopicFilterForm):

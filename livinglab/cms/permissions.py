@@ -1,4 +1,5 @@
-"""The Editors group publishes pages and moderates testimonies (granted after every migrate)."""
+"""The Editors group publishes pages, moderates testimonies and promotes search results
+(granted after every migrate)."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -12,12 +13,16 @@ EDITOR_MODEL_PERMISSIONS = (
     ("cms", "view_testimony"),
     ("cms", "change_testimony"),
     ("cms", "delete_testimony"),
+    # Promoted search results ("tabagisme" → the tobacco topics): editors keep search findable.
+    ("wagtailsearchpromotions", "add_searchpromotion"),
+    ("wagtailsearchpromotions", "change_searchpromotion"),
+    ("wagtailsearchpromotions", "delete_searchpromotion"),
 )
 
 
 def ensure_editor_permissions(**_signal_kwargs) -> None:
     """Idempotent: page rights on the tree root and testimony moderation for Editors."""
-    for label in ("wagtailcore", "cms"):
+    for label in ("wagtailcore", "cms", "wagtailsearchpromotions"):
         create_permissions(apps.get_app_config(label), verbosity=0)
     editors, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     editors.permissions.add(

@@ -5,7 +5,9 @@ from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet, Value
 from modelcluster.queryset import FakeQuerySet
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
+from wagtail.search.utils import normalise_query_string
 
 from livinglab.campaigns.models import (
     Action,
@@ -88,7 +90,35 @@ def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters)
         return with_listing_data(queryset.order_by("title"))
     # The search backend only filters on indexed fields: narrow by primary key instead.
     matching = list(queryset.values_list("pk", flat=True))
-    return with_listing_data(TopicPage.objects.filter(pk__in=matching)).search(query)
+    found = with_listing_data(TopicPage.objects.filter(pk__in=matching)).search(query)
+    promoted = topics_promoted(query=query, among=matching)
+    if not promoted:
+        return found
+    shown_first = {topic.pk for topic in promoted}
+    return [*promoted, *(topic for topic in found if topic.pk not in shown_first)]
+
+
+def topics_promoted(*, query: str, among: list[int]) -> list[TopicPage]:
+    """Topics editors promoted for this query (Wagtail's search promotions), in their order,
+    among the topics the filters keep. Reads only: `Query.get` would create a row per search."""
+    promoted = SearchPromotion.objects.filter(
+        query__query_string=normalise_query_string(query), page_id__in=among
+    ).order_by("sort_order", "pk")
+    ids = list(promoted.values_list("page_id", flat=True))
+    topics = {topic.pk: topic for topic in with_listing_data(TopicPage.objects.filter(pk__in=ids))}
+    return [topics[pk] for pk in ids if pk in topics]
+
+
+def setting_age_groups(*, locale_id: int, setting: str, site_data: SiteData) -> list:
+    """The age groups of a setting's live topics, in the vocabulary's order: a listing offers
+    only filters that can find something."""
+    topics = topics_filter(topics_live(locale_id=locale_id, site_data=site_data), setting=setting)
+    used = set(
+        TopicPage.age_groups.through.objects.filter(topicpage__in=topics).values_list(
+            "agegroup_id", flat=True
+        )
+    )
+    return [group for group in site_data.age_groups if group.pk in used]
 
 
 TOPIC_VOCABULARIES = {  # context name: (relation on TopicPage, SiteData list of items)

@@ -6,6 +6,7 @@ second run adds nothing (except pages for campaigns that appeared since).
 """
 
 from django.db import transaction
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 
 from livinglab.campaigns.models import Campaign, CampaignSetting, Theme
@@ -125,6 +126,20 @@ def ensure_topics(topics: list[dict], setting_pages: dict[str, SettingIndexPage]
     return created
 
 
+def ensure_search_promotions(promotions: list[dict]) -> None:
+    """Editors' promoted results: "tabagisme" finds the topics that speak of "tabac"."""
+    for promotion in promotions:
+        query = Query.get(promotion["query"])
+        for order, slug in enumerate(promotion["topics"]):
+            page = TopicPage.objects.filter(slug=slug, locale=Locale.get_default()).first()
+            if page is not None:
+                SearchPromotion.objects.update_or_create(
+                    query=query,
+                    page=page,
+                    defaults={"sort_order": order, "description": promotion["description"]},
+                )
+
+
 def ensure_campaign_pages(home: HomePage, spec: dict) -> int:
     index, _ = child_page(
         home,
@@ -195,6 +210,7 @@ def load(*, stdout) -> None:
             show_in_menus=True,
         )
     topics = ensure_topics(data["topics"], setting_pages)
+    ensure_search_promotions(data["search_promotions"])
     campaigns = ensure_campaign_pages(home, data["campaign_index"])
     ensure_experience_page(home, data["experience_index"], data["testimonies"])
     stdout.write(f"CMS : {topics} thème(s) et {campaigns} page(s) de campagne créés.")

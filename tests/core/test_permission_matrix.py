@@ -37,6 +37,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupApprovalTask, Locale, Workflow
@@ -218,6 +219,16 @@ MATRIX: dict[str, str] = {
     "wagtailforms:list_submissions": "LLNNNNNN",
     "wagtailforms:list_submissions_results": "LLNNNNNN",
     "wagtailforms:delete_submissions": "LLDDDDDD",
+    # Promoted search results: editors manage them (issue #16)
+    "wagtailsearchpromotions:index": "LLDDDDOO",
+    "wagtailsearchpromotions:index_results": "LLDDDDOO",
+    "wagtailsearchpromotions:add": "LLDDDDOO",
+    "wagtailsearchpromotions:edit": "LLDDDDOO",
+    "wagtailsearchpromotions:delete": "LLDDDDOO",
+    "wagtailsearchpromotions:chooser": "LLOOOOOO",  # Wagtail's: query strings, any admin user
+    "wagtailsearchpromotions:chooserresults": "LLOOOOOO",
+    "wagtailsearchpromotions:search_terms": "LLDDDDDO",  # Wagtail's report: superusers only
+    "wagtailsearchpromotions:search_terms_results": "LLDDDDDO",
     "wagtailredirects:index": "LLDDDDDO",
     "wagtailredirects:index_results": "LLDDDDDO",
     "wagtailredirects:add": "LLDDDDDO",
@@ -481,6 +492,7 @@ MATRIX: dict[str, str] = {
     "evaluation_runs:public_report": "OOOOOOOO",
     "evaluation_runs:report": "LNNDOONO",  # the HTML report: same rights as the downloads
     "evaluation_runs:public_report_page": "OOOOOOOO",
+    "evaluation_runs:public_datapackage": "OOOOOOOO",  # open data of the published run
     "questionnaire:answer": "OOOOOOOO",
     "questionnaire:answer_comparison": "OOOOOOOO",
     "cms-search": "OOOOOOOO",
@@ -678,6 +690,9 @@ def _build_world():
         "wagtailadmin_workflows": workflow,
         "wagtailadmin_workflows_tasks": task,
         "wagtailredirects": Redirect.objects.create(old_path="/ancien", redirect_link="/"),
+        "wagtailsearchpromotions": SearchPromotion.objects.create(
+            query=Query.get("tabagisme"), page=site.topics[0]
+        ).query,
         "wagtailimages": get_image_model().objects.order_by("pk").first(),
         "wagtaildocs": get_document_model().objects.order_by("pk").first(),
     }
@@ -764,6 +779,7 @@ def _named_value(param: str, endpoint: Endpoint, world):
         "doc_id": objects["wagtaildocs"].pk,
         "collection_id": world["collection"].pk,
         "redirect_id": objects["wagtailredirects"].pk,
+        "query_id": objects["wagtailsearchpromotions"].pk,
         "destination_id": world["site"].home.pk,
         "workflow_pk": world["workflow"].pk,
         "task_id": world["task"].pk,

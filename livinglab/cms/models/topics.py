@@ -53,12 +53,15 @@ class SettingIndexPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.forms import TopicFilterForm
-        from livinglab.cms.selectors import topics_for_listing
+        from livinglab.cms.selectors import setting_age_groups, topics_for_listing
         from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
         shared = site_data(request)
-        form = TopicFilterForm(request.GET or None, vocabulary=shared)
+        age_groups = setting_age_groups(
+            locale_id=self.locale_id, setting=self.setting, site_data=shared
+        )
+        form = TopicFilterForm(request.GET or None, vocabulary=shared, age_groups=age_groups)
         filters = form.cleaned_data if form.is_valid() else {}
         topics = topics_for_listing(
             locale_id=self.locale_id, setting=self.setting, site_data=shared, **filters

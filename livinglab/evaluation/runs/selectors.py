@@ -77,6 +77,8 @@ def published_results_for(campaign: Campaign) -> dict[str, Any] | None:
         if (run.artifacts or {}).get("pdf")
         else None,
         "report_url": reverse("evaluation_runs:public_report_page", args=[run.pk]),
+        # Open data: the same suppressed aggregates as a Frictionless data package.
+        "datapackage_url": reverse("evaluation_runs:public_datapackage", args=[run.pk]),
         "run_id": run.pk,
         "published_at": run.published_at.isoformat(),
     }

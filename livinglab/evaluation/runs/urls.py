@@ -31,4 +31,9 @@ urlpatterns = [
         report_views.public_run_report,
         name="public_report_page",
     ),
+    path(
+        "public/runs/<int:run_id>/datapackage.zip",
+        runs_views.public_datapackage,
+        name="public_datapackage",
+    ),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from livinglab.campaigns import audit, permissions
-from livinglab.evaluation.runs import artifacts, dispatch
+from livinglab.evaluation.runs import artifacts, dispatch, opendata
 from livinglab.evaluation.runs.models import EvaluationRun
 
 DOWNLOAD_TYPES = {
@@ -157,3 +157,17 @@ def public_report(request, run_id: int):
     response = HttpResponse(content, content_type=mimetypes.types_map[".pdf"])
     response["Content-Disposition"] = f'inline; filename="{run.campaign.slug}-evaluation.pdf"'
     return response
+
+
+@require_GET
+def public_datapackage(request, run_id: int):
+    """Open data: the published run's aggregates as a Frictionless data package (ZIP)."""
+    run = _published(run_id)
+    if not run.result:
+        raise Http404
+    page = reverse("evaluation_runs:public_report_page", args=[run.pk])
+    content = opendata.datapackage_zip(
+        run.result, run_id=run.pk, slug=run.campaign.slug, url=request.build_absolute_uri(page)
+    )
+    filename = f"{opendata.package_name(run.campaign.slug, run.pk)}.zip"
+    return _attachment(content, "application/zip", filename)
