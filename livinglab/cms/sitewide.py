@@ -38,7 +38,7 @@ LOCALIZED_FOR_ATTRIBUTE = "_cms_localized_for"
 @dataclass
 class SiteData:
     site: Site | None
-    locale: Locale
+    locale: Locale | None
     home: Page | None
     home_children: list[Page] = field(default_factory=list)
     restrictions: list[PageViewRestriction] = field(default_factory=list)
@@ -89,7 +89,10 @@ def build_site_data(*, hostname: str, port: int, language: str) -> SiteData:
     except Site.DoesNotExist:
         site = None
     with translation.override(language):
-        locale = Locale.get_active()
+        try:
+            locale = Locale.get_active()
+        except Locale.DoesNotExist:  # a database without locales yet (flushed, not migrated)
+            locale = None
         home = site.root_page.localized.specific if site else None
     restrictions = list(PageViewRestriction.objects.select_related("page"))
     data = SiteData(
