@@ -50,7 +50,11 @@ def _free_slug(parent, wanted: str, page=None) -> str:
 
 
 def campaigns_index(locale=None) -> CampaignIndexPage | None:
-    locale = locale or Locale.get_default()
+    if locale is None:
+        try:
+            locale = Locale.get_default()
+        except Locale.DoesNotExist:  # no locale at all: no CMS to publish into
+            return None
     return CampaignIndexPage.objects.filter(locale=locale).order_by("path").first()
 
 

@@ -231,7 +231,8 @@ def test_a_designer_runs_a_campaign_from_creation_to_public_results(
     transition(journey, "Évaluation")
 
     # An evaluation, run by the worker; then published.
-    journey.click(page.locator("[data-hub-link='run_start']"))
+    journey.click(page.locator("[data-hub-link='run_start']"))  # back on the dashboard
+    journey.click(page.get_by_role("link", name="Voir les évaluations"))  # the progress bar
     expect(page.locator("[data-run-status]").first).to_have_text("Terminée", timeout=180_000)
     page.goto(dashboard)
     journey.hub("run_publish")
