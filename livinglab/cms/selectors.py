@@ -9,6 +9,7 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.search.utils import normalise_query_string
 
+from livinglab.campaigns.costs import public_costs
 from livinglab.campaigns.models import (
     Action,
     Campaign,
@@ -18,6 +19,7 @@ from livinglab.campaigns.models import (
     Setting,
     UserValidation,
 )
+from livinglab.campaigns.selectors import min_cell_size
 from livinglab.cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -228,6 +230,12 @@ def campaign_story(*, campaign_id: int) -> dict:
         "lead_organisation": campaign.lead_organisation,
         "actions_by_setting": actions_by_setting,
     }
+
+
+def campaign_public_costs(*, campaign: Campaign):
+    """Total cost, by category, and the cost per participant reached (withheld under the
+    campaign's minimum cell size); None when no cost is recorded. No person-level data."""
+    return public_costs(campaign=campaign, min_cell_size=min_cell_size(campaign))
 
 
 def campaign_published_results(*, campaign: Campaign) -> dict | None:
