@@ -253,6 +253,11 @@ def test_import_then_export_through_the_admin(client, costed):
     campaign = costed["campaign"]
     client.force_login(costed["users"]["manager"])
     url = reverse("campaigns_transfers:import", args=["budget"])
+    page = plain(client.get(url, {"campaign": campaign.pk}).content.decode())
+    assert "Importer des lignes budgétaires" in page
+    assert "Contribution en nature valorisée" in page and "montant en euros" in page
+    template = client.get(reverse("campaigns_transfers:template", args=["budget"]))
+    assert "label,action,category,kind,amount,funder" in template.content.decode("utf-8-sig")
     rows = [
         ["Affiches", "", "Communication", "", "1 250,50 €", "Mutuelle Partenaire"],
         ["Salle prêtée", "Atelier", "Autre", "Contribution en nature valorisée", "300", ""],
@@ -299,3 +304,28 @@ def test_public_page_shows_the_aggregate_only(client, db):
     cache.clear()
     html = plain(client.get(site.campaign_page.url).content.decode())
     assert "Coût par participant atteint</dt>" in html and "<dd>250,00 €</dd>" in html  # 2500/10
+
+
+# The demo --------------------------------------------------------------------------------------
+
+
+def test_demo_costs_load_once_for_every_demo_campaign(db):
+    from livinglab.demo import campaigns as demo_campaigns
+    from livinglab.demo import content
+    from livinglab.demo import costs as demo_costs
+
+    demo_campaigns.load(stdout=io.StringIO())
+    written = demo_costs.load()
+    assert written == sum(len(lines) for lines in content.read("costs").values())
+    assert demo_costs.load() == 0  # a second load writes nothing
+    slugs = {spec["slug"] for spec in content.read("campaigns")["campaigns"]}
+    assert set(content.read("costs")) == slugs
+    found = costs.costs_per_participant(
+        BudgetLine.objects.values_list("campaign_id", flat=True).distinct()
+    )
+    assert len(found) == len(slugs)
+    assert all(
+        value is not None and Decimal("20") < value < Decimal("300") for value in found.values()
+    ), found
+    assert BudgetLine.objects.filter(kind="in_kind").exists()
+    assert BudgetLine.objects.filter(action__isnull=False).exists()

@@ -16,6 +16,7 @@ COUNTED = [
     models.Organisation, models.Membership, models.Campaign, models.CampaignPartner,
     models.CodesignSession, models.SessionAttendance, models.Contribution, models.Decision,
     models.UserValidation, models.Site, models.Action, models.Participant, models.Attendance,
+    models.BudgetLine,
 ]  # fmt: skip
 DEMO_SLUGS = {"bouge-ta-recre", "sommeil-serein", "bouger-au-bureau"}
 
