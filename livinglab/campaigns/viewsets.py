@@ -206,7 +206,7 @@ BudgetLineViewSet = scoped_viewset(
     models.BudgetLine,
     icon="tag",
     fields=["campaign", "action", "label", "category", "kind", "amount", "funder"],
-    display=["label", "campaign", "action", "category", "kind", "amount", "funder"],
+    display=["label", "campaign", "action", "category", "kind", "amount_in_euros", "funder"],
     filterset_class=filters.BudgetLineFilterSet,
     search_fields=["label"],
     transfer_kind="budget",

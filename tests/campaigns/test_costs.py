@@ -168,6 +168,8 @@ def test_a_manager_of_another_organisation_neither_sees_nor_edits(client, costed
     client.force_login(costed["users"]["manager"])
     listing = client.get(reverse("campaigns_budgetline:index")).content.decode()
     assert "Animatrice" in listing and "Ligne secrète d&#x27;ailleurs" not in listing
+    assert "Contribution en nature valorisée" in listing and ">in_kind<" not in listing
+    assert "100\u00a0€" in listing  # the amount in euros, the French way
     foreign_line = costed["foreign_line"]
     for view in ("edit", "inspect", "delete", "history"):
         response = client.get(reverse(f"campaigns_budgetline:{view}", args=[foreign_line.pk]))

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -78,6 +79,13 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return self.label
+
+    @admin.display(description=_("montant"), ordering="amount")
+    def amount_in_euros(self) -> str:
+        """The amount as lists show it: "1 250,50 €"."""
+        from livinglab.campaigns.costs import format_euros
+
+        return format_euros(self.amount)
 
     def clean(self):
         """An action's cost belongs to the action's own campaign."""
