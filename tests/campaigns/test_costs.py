@@ -302,10 +302,12 @@ def test_public_page_shows_the_aggregate_only(client, db):
     assert "Communication</th><td>500 €" in html
     assert "non publié : moins de 10 participants atteints" in html
     assert "Mme Martin" not in html and "P-1" not in html  # no line, no person
+    # A tenth person reached, then a new line: saving a budget line retires the page cache.
     Participant.objects.create(campaign=campaign, code="P-10", group="intervention")
-    cache.clear()
+    line(campaign, "Affiches", "500", category="communication")
     html = plain(client.get(site.campaign_page.url).content.decode())
-    assert "Coût par participant atteint</dt>" in html and "<dd>250,00 €</dd>" in html  # 2500/10
+    assert "Coût total</dt><dd>3 000 €" in html and "Communication</th><td>1 000 €" in html
+    assert "Coût par participant atteint</dt>" in html and "<dd>300,00 €</dd>" in html  # 3000/10
 
 
 # The demo --------------------------------------------------------------------------------------
