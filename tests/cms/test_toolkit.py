@@ -22,8 +22,10 @@ from livinglab.evaluation.pooled.selectors import pooled_evidence_for
 from livinglab.evaluation.pooled.services import pooled_evidence_compute
 from livinglab.evaluation.pooled.signals import pooled_evidence_computed
 from livinglab.evaluation.runs.findings import french_spacing
+from tests.campaigns.test_raw_codes import VisibleText
 from tests.cms.factories import publish_child
 from tests.evaluation.pooled_builders import campaign_with_run, result_row
+from tests.evaluation.test_raw_codes_evaluation import raw_codes_in
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +287,46 @@ def test_the_signal_alone_bumps_the_version(db):
     version = page_cache_version()
     pooled_evidence_computed.send(sender=None, indicator=None)
     assert page_cache_version() != version
+
+
+# Topic pages ------------------------------------------------------------------------------------
+
+
+def test_topic_page_shows_the_network_evidence_of_its_themes(site, client):
+    topic = site.topics[0]  # theme "tabac"
+    page = client.get(topic.url).content.decode()
+    assert "Ce que montrent les campagnes du réseau" in page
+    assert "Pas encore de résultats groupés" in page and "toolkit-card" not in page
+
+    campaign_with_run(
+        "tabac-a", result_row(estimate=-2.0, ci_low=-3.0, ci_high=-1.0), themes=["tabac"]
+    )
+    campaign_with_run(
+        "tabac-b", result_row(estimate=-1.0, ci_low=-2.0, ci_high=0.5), themes=["tabac"]
+    )
+    campaign_with_run("sommeil-c", result_row(estimate=0.5), themes=["sommeil"])
+    indicator = Indicator.objects.get(code="sleep_score")
+    pooled_evidence_compute(indicator=indicator, charts=False)
+    index = publish_child(site.home, ToolkitPage(title="Ce qui marche", slug="ce-qui-marche"))
+
+    page = client.get(topic.url).content.decode()
+    section = page[page.index('class="network-evidence"') : page.index('class="practical"')]
+    card = card_of(section, "sleep_score")
+    tobacco = pooled_evidence_for(indicator, theme=Theme.objects.get(slug="tabac"))
+    estimate, low, high = numbers_in(text_of(card, "toolkit-impact"))
+    assert_printed(estimate, tobacco.numbers["pm"]["estimate"])
+    assert_printed(high, tobacco.numbers["pm"]["ci_high"])
+    assert tobacco.participants == 40 + 40  # n of each whole-sample row
+    assert text_of(card, "toolkit-strength") == f"2 campagnes, {tobacco.participants} participants"
+    assert "Sommeil C" not in section  # another theme's campaign
+    assert f'href="{index.url}"' in section
+    assert "Niveau de preuve" in page  # the editor's literature level stays beside it
+
+
+def test_toolkit_pages_show_no_raw_code(network, client):
+    codes = re.compile(r"(?<![\w-])(sleep_score|school|workplace|pre_post|very_low|pm|dl)(?![\w-])")
+    for page in (network["index"], network["school"], network["theme"]):
+        texts = VisibleText.of(client.get(page.url).content.decode())
+        assert texts
+        assert not raw_codes_in(texts), page.url
+        assert not [text for text in texts if codes.search(text)], page.url
