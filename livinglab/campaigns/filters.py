@@ -66,3 +66,6 @@ ContributionFilterSet = campaign_filterset(models.Contribution, ["kind", "voice_
 DecisionFilterSet = campaign_filterset(models.Decision, ["session"])
 ValidationFilterSet = campaign_filterset(models.UserValidation, ["organisation"])
 PartnerFilterSet = campaign_filterset(models.CampaignPartner, ["role"])
+BudgetLineFilterSet = campaign_filterset(
+    models.BudgetLine, ["category", "kind", "funder", "action"]
+)

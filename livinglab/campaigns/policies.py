@@ -195,7 +195,7 @@ POLICIES = {
     },
     **{
         model: CampaignScopedPolicy(model, campaign_path="campaign", rules=OPERATIONS_RULES)
-        for model in (models.Action, models.CampaignPartner)
+        for model in (models.Action, models.BudgetLine, models.CampaignPartner)
     },
     models.Participant: CampaignScopedPolicy(
         models.Participant, campaign_path="campaign", rules=PARTICIPANT_RULES

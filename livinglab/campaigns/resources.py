@@ -1,4 +1,5 @@
-"""django-import-export Resources: organisations, sites, and a campaign's actions and participants.
+"""django-import-export Resources: organisations, sites, and a campaign's actions, participants
+and budget lines.
 
 Column names are the field names below; choices accept the code or the French label; dates are
 AAAA-MM-JJ or JJ/MM/AAAA; sites are found by name, UAI or SIRET; organisations by name.
@@ -14,6 +15,7 @@ from import_export import fields, resources
 
 from livinglab.campaigns.models import (
     Action,
+    BudgetLine,
     Campaign,
     Membership,
     Organisation,
@@ -23,8 +25,10 @@ from livinglab.campaigns.models import (
 )
 from livinglab.campaigns.permissions import organisations_of
 from livinglab.campaigns.widgets import (
+    CampaignActionWidget,
     ChoiceWidget,
     DigitsWidget,
+    EuroWidget,
     FrenchDateWidget,
     organisation_widget,
     site_widget,
@@ -199,3 +203,33 @@ class ParticipantResource(CampaignRecordResource):
                 {"code": _("code « %(code)s » en double dans le fichier") % {"code": code}}
             )
         self.seen_codes.add(code)
+
+
+class BudgetLineResource(CampaignRecordResource):
+    """A campaign's budget lines; a row's action is found by title among the campaign's."""
+
+    action = fields.Field(attribute="action", column_name="action", widget=CampaignActionWidget())
+    category = choice_field("category", BudgetLine.Category.choices)
+    kind = choice_field("kind", BudgetLine.Kind.choices, empty=BudgetLine.Kind.FINANCIAL)
+    amount = fields.Field(attribute="amount", column_name="amount", widget=EuroWidget())
+    funder = fields.Field(attribute="funder", column_name="funder", widget=organisation_widget())
+
+    class Meta(CampaignRecordResource.Meta):
+        model = BudgetLine
+        fields = ("label", "action", "category", "kind", "amount", "funder")
+        import_id_fields = ("label",)
+
+    def __init__(self, *, campaign: Campaign, **kwargs):
+        super().__init__(campaign=campaign, **kwargs)
+        self.fields["action"].widget.campaign = campaign
+
+    def before_import(self, dataset, **kwargs):
+        self.seen_labels: set[str] = set()
+
+    def before_import_row(self, row, **kwargs):
+        label = str(row.get("label") or "").strip()
+        if label.casefold() in self.seen_labels:
+            raise ValidationError(
+                {"label": _("libellé « %(label)s » en double dans le fichier") % {"label": label}}
+            )
+        self.seen_labels.add(label.casefold())

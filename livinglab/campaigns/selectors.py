@@ -9,6 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from livinglab.campaigns.models import (
     Action,
+    BudgetLine,
     Campaign,
     CodesignSession,
     Contribution,
@@ -29,6 +30,7 @@ HISTORY_RELATED = {
     Decision: "decisions",
     UserValidation: "validations",
     Action: "actions",
+    BudgetLine: "budget_lines",
 }
 
 

@@ -1,4 +1,4 @@
-"""Imports and exports of organisations, sites, actions and participants (CSV and XLSX).
+"""Imports and exports of organisations, sites, actions, participants and budget lines (CSV, XLSX).
 
 An import is all or nothing: a dry run shows every row and every error; the real run writes only
 when no row fails, inside one transaction. Every real import and every export is audit-logged.
@@ -69,6 +69,7 @@ KINDS = {
         TransferKind("sites", _("sites"), resources.SiteResource, False),
         TransferKind("actions", _("actions"), resources.ActionResource, True),
         TransferKind("participants", _("participants"), resources.ParticipantResource, True),
+        TransferKind("budget", _("lignes budgétaires"), resources.BudgetLineResource, True),
     )
 }
 
@@ -105,11 +106,23 @@ EXAMPLES = {
     },
     "sites": {"name": "Collège Exemple", "setting": "school", "city": "Montpellier"},
     "organisations": {"name": "Association Exemple", "kind": "association"},
+    "budget": {
+        "label": "Impression des affiches",
+        "category": "communication",
+        "kind": "financial",
+        "amount": "450,00",
+        "funder": "Mutuelle Exemple",
+    },
 }
 
 
 def describe_column(kind: TransferKind, name: str) -> Column:
-    from livinglab.campaigns.widgets import ChoiceWidget, FrenchDateWidget, LookupWidget
+    from livinglab.campaigns.widgets import (
+        ChoiceWidget,
+        EuroWidget,
+        FrenchDateWidget,
+        LookupWidget,
+    )
 
     resource_field = kind.resource_class.fields[name]
     model_field = kind.model._meta.get_field(resource_field.attribute or name)
@@ -120,15 +133,17 @@ def describe_column(kind: TransferKind, name: str) -> Column:
         values = tuple((str(code), str(label)) for code, label in widget.choices)
         hint = _("un code ou son libellé")
         required = not widget.empty and not model_field.blank
+    elif isinstance(widget, EuroWidget):
+        hint = _("montant en euros, ex. 1250,50")
+        required = True
     elif isinstance(widget, FrenchDateWidget):
         hint = _("date AAAA-MM-JJ (ou JJ/MM/AAAA si le jour dépasse 12)")
         required = not model_field.null
     elif isinstance(widget, LookupWidget):
-        hint = (
-            _("nom, code UAI ou SIRET d'un site déjà enregistré")
-            if widget.model._meta.model_name == "site"
-            else _("nom d'une organisation déjà enregistrée")
-        )
+        hint = {
+            "site": _("nom, code UAI ou SIRET d'un site déjà enregistré"),
+            "action": _("titre d'une action de la campagne (vide : toute la campagne)"),
+        }.get(widget.model._meta.model_name, _("nom d'une organisation déjà enregistrée"))
         required = not model_field.null
     else:
         required = not (model_field.blank or model_field.has_default())

@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import ReferenceIndex
 
-from livinglab.campaigns import privacy, selectors, services
+from livinglab.campaigns import costs, privacy, selectors, services
 from livinglab.campaigns.forms import ActionDoneForm
 from livinglab.campaigns.models import Action, Campaign, Participant, Site
 from livinglab.campaigns.permissions import (
@@ -242,6 +242,7 @@ HUB_RECORDS = (
     ("campaigns_decision", _("Ajouter une décision")),
     ("campaigns_validation", _("Enregistrer la validation par les usagers")),
     ("campaigns_action", _("Ajouter une action")),
+    ("campaigns_budgetline", _("Ajouter une ligne budgétaire")),
 )
 
 
@@ -326,9 +327,29 @@ class CampaignDashboardView(ScopedInspectView):
                     campaign=campaign, exact=rows
                 ),
                 "history": selectors.campaign_history(campaign=campaign, participant_events=rows),
+                **self.cost_context(campaign, exact=rows),
             }
         )
         return context
+
+    def cost_context(self, campaign, *, exact: bool) -> dict:
+        """Costs and what they buy; the cost per participant is withheld from non-managers
+        when few people were reached (it would tell their number: total ÷ cost)."""
+        figures = costs.campaign_costs(campaign=campaign)
+        threshold = selectors.min_cell_size(campaign)
+        shown = figures.lines and (exact or figures.reached >= threshold)
+        per_participant = figures.per_participant if shown else None
+        return {
+            "costs": figures,
+            "costs_threshold": threshold,
+            "costs_per_participant_shown": bool(shown),
+            "cost_effectiveness": costs.cost_effectiveness_sentences(
+                campaign=campaign, per_participant=per_participant
+            ),
+            "budget_lines_url": reverse("campaigns_budgetline:index")
+            + "?"
+            + urlencode({"campaign": campaign.pk}),
+        }
 
     def transition_buttons(self, campaign):
         if not can_move_lifecycle(self.request.user, campaign):

@@ -202,6 +202,15 @@ PartnerViewSet = scoped_viewset(
     display=["__str__", "campaign"],
     filterset_class=filters.PartnerFilterSet,
 )
+BudgetLineViewSet = scoped_viewset(
+    models.BudgetLine,
+    icon="tag",
+    fields=["campaign", "action", "label", "category", "kind", "amount", "funder"],
+    display=["label", "campaign", "action", "category", "kind", "amount", "funder"],
+    filterset_class=filters.BudgetLineFilterSet,
+    search_fields=["label"],
+    transfer_kind="budget",
+)
 MembershipViewSet = scoped_viewset(
     models.Membership,
     icon="key",
@@ -223,6 +232,7 @@ class CampaignsGroup(ViewSetGroup):
         DecisionViewSet("campaigns_decision"),
         ValidationViewSet("campaigns_validation"),
         ActionViewSet("campaigns_action"),
+        BudgetLineViewSet("campaigns_budgetline"),
         ParticipantViewSet("campaigns_participant"),
         SiteViewSet("campaigns_site"),
         OrganisationViewSet("campaigns_organisation"),

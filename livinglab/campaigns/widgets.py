@@ -98,6 +98,49 @@ class LookupWidget(widgets.ForeignKeyWidget):
         return matches[0]
 
 
+class CampaignActionWidget(LookupWidget):
+    """An action of the import's campaign, found by its title (another campaign's is unknown)."""
+
+    def __init__(self, **kwargs):
+        from livinglab.campaigns.models import Action
+
+        super().__init__(Action, ("title",), _('action inconnue dans cette campagne "%(value)s"'))
+        self.campaign = None  # set by the resource for the campaign being imported into
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.filter(campaign=self.campaign)
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        matches = list(self.get_queryset(value, row).filter(title__iexact=text)[:2])
+        if not matches:
+            raise ValueError(self.unknown_message % {"value": text})
+        if len(matches) > 1:
+            raise ValueError(_("« %(value)s » désigne plusieurs lignes") % {"value": text})
+        return matches[0]
+
+
+class EuroWidget(widgets.DecimalWidget):
+    """Amounts as spreadsheets write them: 1250.5, "1 250,50", "1 250,50 €"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return super().clean(value, row, **kwargs)
+        text = _text(value).replace("€", "").replace("\u00a0", "").replace("\u202f", "")
+        text = text.replace(" ", "").replace(",", ".")
+        if not text:
+            return None
+        try:
+            return super().clean(text, row, **kwargs)
+        except Exception as error:
+            raise ValueError(
+                _("montant invalide « %(value)s » (attendu un nombre d'euros, ex. 1250,50)")
+                % {"value": value}
+            ) from error
+
+
 def site_widget() -> LookupWidget:
     return LookupWidget(Site, ("name", "uai", "siret"), _('site inconnu "%(value)s"'))
 

@@ -35,7 +35,14 @@ class CmsConfig(AppConfig):
         post_page_move.connect(bump_page_cache_version, dispatch_uid="cms-cache-moved")
         # Pages read testimonies and the campaigns app live: their edits must show at once.
         watched = [self.get_model("Testimony")]
-        for name in ("Campaign", "CampaignPartner", "CodesignSession", "Decision", "Action"):
+        for name in (
+            "Campaign",
+            "CampaignPartner",
+            "CodesignSession",
+            "Decision",
+            "Action",
+            "BudgetLine",
+        ):
             watched.append(self.apps.get_model("campaigns", name))
         # The site-wide data (`sitewide.py`) shares the version: privacy, sites, locales and the
         # filter vocabularies retire it too. A page made private must vanish at once.

@@ -6,13 +6,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet, Value
 from django.utils.translation import gettext
 from modelcluster.queryset import FakeQuerySet
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.search.utils import normalise_query_string
 
+from livinglab.campaigns.costs import (
+    costs_per_participant,
+    format_euros,
+    public_costs,
+    reached_participants,
+)
 from livinglab.campaigns.models import (
     Action,
     Campaign,
@@ -22,6 +29,7 @@ from livinglab.campaigns.models import (
     Setting,
     UserValidation,
 )
+from livinglab.campaigns.selectors import DEFAULT_MIN_CELL_SIZE, min_cell_size
 from livinglab.cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -38,15 +46,6 @@ from livinglab.evaluation.pooled.findings import PooledReading, pooled_reading
 from livinglab.evaluation.pooled.models import PooledEvidence
 from livinglab.evaluation.pooled.selectors import pooled_evidence_list
 from livinglab.evaluation.runs import selectors as evaluation_selectors
-from livinglab.evaluation.runs.findings import format_number
-
-try:
-    from livinglab.campaigns.costs import costs_per_participant
-except ImportError:  # until the `costs` branch lands: no campaign states its costs yet
-
-    def costs_per_participant(campaign_ids: list[int]) -> dict[int, Decimal | None]:
-        return dict.fromkeys(campaign_ids)
-
 
 LISTING_RENDITION = "fill-480x270"
 HERO_RENDITION = "fill-960x400"
@@ -247,6 +246,12 @@ def campaign_story(*, campaign_id: int) -> dict:
     }
 
 
+def campaign_public_costs(*, campaign: Campaign):
+    """Total cost, by category, and the cost per participant reached (withheld under the
+    campaign's minimum cell size); None when no cost is recorded. No person-level data."""
+    return public_costs(campaign=campaign, min_cell_size=min_cell_size(campaign))
+
+
 def campaign_published_results(*, campaign: Campaign) -> dict | None:
     """What the evaluation has published for this campaign, or None."""
     return evaluation_selectors.published_results_for(campaign)
@@ -269,8 +274,8 @@ class ToolkitCard:
     def cost_text(self) -> str:
         if self.cost_per_participant is None:
             return gettext("coût non renseigné")
-        return gettext("%(amount)s € par participant (médiane des campagnes)") % {
-            "amount": format_number(float(self.cost_per_participant), 0)
+        return gettext("%(amount)s par participant (médiane des campagnes)") % {
+            "amount": format_euros(self.cost_per_participant)
         }
 
 
@@ -288,6 +293,25 @@ def median_cost(costs: dict[int, Decimal | None], campaign_ids: list[int]) -> De
     return statistics.median(known) if known else None
 
 
+def public_costs_per_participant(studies: list[dict]) -> dict[int, Decimal | None]:
+    """Each pooled campaign's cost per participant reached, withheld (None) when it reached
+    fewer people than its minimum cell size, as on its public page (`public_costs`)."""
+    ids = sorted({study["campaign"] for study in studies})
+    default = int(getattr(settings, "LIVINGLAB_MIN_CELL_SIZE", DEFAULT_MIN_CELL_SIZE))
+    threshold = {study["campaign"]: study.get("min_cell_size") or default for study in studies}
+    reached = dict(
+        reached_participants(ids)
+        .values("campaign_id")
+        .order_by("campaign_id")
+        .annotate(count=Count("pk"))
+        .values_list("campaign_id", "count")
+    )
+    return {
+        pk: cost if reached.get(pk, 0) >= threshold[pk] else None
+        for pk, cost in costs_per_participant(ids).items()
+    }
+
+
 def toolkit_cards_for(
     evidence_rows: list[PooledEvidence], *, locale_id: int, site_data: SiteData
 ) -> list[ToolkitCard]:
@@ -303,7 +327,9 @@ def toolkit_cards_for(
         CampaignPage.objects.live().filter(campaign_id__in=campaign_ids, locale_id=locale_id)
     ).only("pk", "path", "url_path", "campaign_id", "locale_id")
     urls = {page.campaign_id: page.url for page in pages}
-    costs = costs_per_participant(campaign_ids)
+    costs = public_costs_per_participant(
+        [study for row, _reading in readings for study in row.numbers["studies"]]
+    )
     cards = []
     for row, reading in readings:
         ids = [study["campaign"] for study in row.numbers["studies"]]

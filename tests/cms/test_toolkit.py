@@ -4,6 +4,7 @@ evidence") each flip the rating on their own; recomputation retires the cached p
 
 import html as html_module
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
-from livinglab.campaigns.models import Theme
+from livinglab.campaigns.models import BudgetLine, Campaign, Participant, Theme
 from livinglab.cms.cache import page_cache_version
 from livinglab.cms.models import CampaignPage, ToolkitPage
 from livinglab.evaluation.models import EvaluationRun, Indicator
@@ -55,7 +56,8 @@ def card_of(page_html: str, code: str) -> str:
 def text_of(card: str, css_class: str) -> str:
     match = re.search(rf'class="{css_class}[^"]*">(.*?)</(?:strong|span|dd|p)>', card, re.S)
     assert match, css_class
-    return html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("\u00a0", " ")
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 @pytest.fixture
@@ -330,3 +332,32 @@ def test_toolkit_pages_show_no_raw_code(network, client):
         assert texts
         assert not raw_codes_in(texts), page.url
         assert not [text for text in texts if codes.search(text)], page.url
+
+
+# Costs ------------------------------------------------------------------------------------------
+
+
+def reach(campaign, people: int, cost: str) -> None:
+    for index in range(people):
+        Participant.objects.create(campaign=campaign, code=f"I-{index}", group="intervention")
+    BudgetLine.objects.create(
+        campaign=campaign, label="Animation", amount=Decimal(cost), category="staff"
+    )
+
+
+def test_cost_is_the_median_per_participant_of_campaigns_that_reached_enough_people(
+    network, client
+):
+    campaigns = {campaign.slug: campaign for campaign in Campaign.objects.all()}
+    reach(campaigns["ecole-a"], 10, "300")  # 30 € per participant
+    reach(campaigns["ecole-b"], 20, "1000")  # 50 €
+    reach(campaigns["entreprise-c"], 4, "4000")  # 1 000 €, but 4 < 10 people: withheld
+    card = card_of(client.get(network["index"].url).content.decode(), "sleep_score")
+    assert text_of(card, "toolkit-cost") == "40 € par participant (médiane des campagnes)"
+
+    workplace = publish_child(
+        network["index"], ToolkitPage(title="Entreprise", slug="entreprise", setting="workplace")
+    )
+    card = card_of(client.get(workplace.url).content.decode(), "sleep_score")
+    assert text_of(card, "toolkit-cost") == "coût non renseigné"
+    assert "1 000" not in card and "1\u202f000" not in card

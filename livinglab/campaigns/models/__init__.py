@@ -1,4 +1,4 @@
-"""Organisations, campaigns and their co-design record, sites, actions and participants."""
+"""Organisations, campaigns and their co-design record, sites, actions, participants and costs."""
 
 from livinglab.campaigns.models.campaigns import (
     Campaign,
@@ -11,6 +11,7 @@ from livinglab.campaigns.models.codesign import (
     SessionAttendance,
     UserValidation,
 )
+from livinglab.campaigns.models.costs import BudgetLine
 from livinglab.campaigns.models.field import (
     Action,
     Attendance,
@@ -28,6 +29,7 @@ from livinglab.campaigns.models.organisations import (
 __all__ = [
     "Action",
     "Attendance",
+    "BudgetLine",
     "Campaign",
     "CampaignPartner",
     "CampaignSetting",

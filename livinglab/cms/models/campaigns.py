@@ -68,9 +68,14 @@ class CampaignPage(CachedPageMixin, Page):
         verbose_name_plural = _("pages de campagne")
 
     def get_context(self, request, *args, **kwargs):
-        from livinglab.cms.selectors import campaign_published_results, campaign_story
+        from livinglab.cms.selectors import (
+            campaign_public_costs,
+            campaign_published_results,
+            campaign_story,
+        )
 
         context = super().get_context(request, *args, **kwargs)
         context.update(campaign_story(campaign_id=self.campaign_id))
         context["results"] = campaign_published_results(campaign=context["campaign"])
+        context["costs"] = campaign_public_costs(campaign=context["campaign"])
         return context

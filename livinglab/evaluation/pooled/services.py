@@ -58,6 +58,7 @@ class CampaignEffect:
     higher_is_better: bool = True
     label: str = ""
     design: str = ""
+    min_cell_size: int | None = None
     # The campaign's own certainty rating without its imprecision downgrade (the pooled
     # interval replaces it): where the pooled certainty starts (pooled/findings.py).
     certainty: str = ""
@@ -154,6 +155,7 @@ def campaign_effects(*, indicator: Indicator) -> Collected:
                 higher_is_better=bool(outcome.get("higher_is_better", True)),
                 label=outcome.get("label") or indicator.label,
                 design=document.get("design") or "",
+                min_cell_size=document.get("min_cell_size"),
                 certainty=_certainty_before_imprecision(document, row),
             )
         )
@@ -201,6 +203,7 @@ def pooled_numbers(
                 "wave": effect.wave,
                 "participants": effect.participants,
                 "design": effect.design,
+                "min_cell_size": effect.min_cell_size,
                 "certainty": effect.certainty,
                 "estimate": estimate,
                 "ci_low": low,

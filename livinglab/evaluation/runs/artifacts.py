@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 
 from livinglab.evaluation.runs import charts, report
+from livinglab.evaluation.runs.costs import report_costs_for_document
 from livinglab.evaluation.runs.document import RENDERERS, results_csv, results_json, results_xlsx
 
 PRIVATE_STORAGE = "private"
@@ -71,12 +72,14 @@ def write_artifacts(*, run_id: int, document: dict[str, Any]) -> dict[str, Any]:
                 "svg": save_file(f"{folder}/{chart.name}.svg", chart.svg),
             }
         )
-    artifacts["pdf"] = save_file(f"{folder}/report.pdf", report.report_pdf(document, rendered))
+    costs = report_costs_for_document(document)  # the budget as recorded when the run is made
+    pdf = report.report_pdf(document, rendered, costs=costs)
+    artifacts["pdf"] = save_file(f"{folder}/report.pdf", pdf)
     return artifacts
 
 
 def render(document: dict[str, Any], file_format: str) -> bytes:
     """One output of a results document, for commands and downloads."""
     if file_format == "pdf":
-        return report.report_pdf(document)
+        return report.report_pdf(document, costs=report_costs_for_document(document))
     return RENDERERS[file_format][0](document)

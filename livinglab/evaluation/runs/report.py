@@ -449,10 +449,17 @@ def flow_table(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report_content(document: dict[str, Any], chart_list: list[Chart] | None = None) -> dict:
+def report_content(
+    document: dict[str, Any],
+    chart_list: list[Chart] | None = None,
+    *,
+    costs: dict[str, Any] | None = None,
+) -> dict:
     """Everything the report says, as French text; the PDF and the HTML page render it.
 
-    ``chart_list`` is only needed by the PDF (the HTML page links the stored charts).
+    ``chart_list`` is only needed by the PDF (the HTML page links the stored charts);
+    ``costs`` is the "Coûts" section (`runs.costs.report_costs`), read from the campaign's
+    budget when the report is drawn: absent when the campaign records no cost.
     """
     title = document.get("campaign_title") or document["campaign"]
     return {
@@ -474,6 +481,7 @@ def report_content(document: dict[str, Any], chart_list: list[Chart] | None = No
         "methods": methods_paragraphs(document),
         "software": software_versions(),
         "charts": chart_list or [],
+        "costs": costs,
     }
 
 
@@ -606,7 +614,12 @@ def _chart_image(chart: Chart, max_width: float, max_height: float):
     return Image(io.BytesIO(chart.png), width=width * scale, height=height * scale)
 
 
-def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) -> bytes:
+def report_pdf(
+    document: dict[str, Any],
+    chart_list: list[Chart] | None = None,
+    *,
+    costs: dict[str, Any] | None = None,
+) -> bytes:
     """The A4 report: cover, summary, summary of findings, RE-AIM sections, full results,
     charts, methods and software versions; "Page n / total" at the foot of every page.
 
@@ -619,7 +632,7 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
 
     if chart_list is None:
         chart_list = run_charts.render_charts(document, formats=("png",))
-    content = report_content(document, chart_list)
+    content = report_content(document, chart_list, costs=costs)
     font, bold = _register_fonts()
     styles = _styles(font, bold)
     width = A4[0] - 30 * mm
@@ -684,6 +697,18 @@ def report_pdf(document: dict[str, Any], chart_list: list[Chart] | None = None) 
                         [paragraph(chart.title, "caption"), _chart_image(chart, width, 95 * mm)]
                     )
                 )
+    if content["costs"]:
+        story.append(paragraph(_("Coûts"), "h1"))
+        story.append(
+            _table(
+                [[str(label), str(value)] for label, value in content["costs"]["facts"]],
+                [0.6 * width, 0.4 * width],
+                styles,
+                header=False,
+            )
+        )
+        story += [paragraph(text, "bullet") for text in content["costs"]["sentences"]]
+        story.append(paragraph(content["costs"]["definitions"], "small"))
     story.append(paragraph(_("Méthodes"), "h1"))
     story += [paragraph(text) for text in content["methods"]]
     story.append(paragraph(_("Logiciels"), "h2"))

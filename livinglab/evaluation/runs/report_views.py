@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from livinglab.campaigns import audit
 from livinglab.evaluation.runs import report
+from livinglab.evaluation.runs.costs import report_costs
 from livinglab.evaluation.runs.models import EvaluationRun
 from livinglab.evaluation.runs.views import _published, _succeeded, run_for_evaluator
 
@@ -38,7 +39,9 @@ def _page(request, run: EvaluationRun, *, public: bool) -> TemplateResponse:
         "evaluation/runs/report.html",
         {
             "run": run,
-            "report": report.report_content(run.result),
+            "report": report.report_content(
+                run.result, costs=report_costs(campaign=run.campaign, document=run.result)
+            ),
             "charts": stored_charts,
             "flow_chart": next((c for c in stored_charts if c["name"] == "flow"), None),
             "pdf_url": pdf_url,

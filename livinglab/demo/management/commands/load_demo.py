@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from livinglab.demo import accounts, campaigns, cms, evaluation, runs, toolkit
+from livinglab.demo import accounts, campaigns, cms, costs, evaluation, runs, toolkit
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         # Order matters: campaigns feed the evaluation, the runs need its responses, and the
         # CMS pages show the campaigns and their published results.
         campaigns.load(stdout=self.stdout)
+        costs.load(stdout=self.stdout)  # before the runs: their reports state the costs
         evaluation.load(stdout=self.stdout)
         runs.load(stdout=self.stdout)
         cms.load(stdout=self.stdout)
