@@ -38,6 +38,7 @@ PAGES = {
     "setting listing": "/entreprise/",
     "topic page": "/entreprise/mois-sans-tabac-entreprise/",
     "campaign page": "/campagnes/bouge-ta-recre/",
+    "toolkit page": "/ce-qui-marche/ecole/",
 }
 BASELINE_SETTINGS = """from .base import *  # noqa
 DEBUG = False

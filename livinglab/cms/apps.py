@@ -21,6 +21,7 @@ class CmsConfig(AppConfig):
         )
         from livinglab.cms.permissions import ensure_editor_permissions
         from livinglab.cms.publication import on_results_published, on_results_withdrawn
+        from livinglab.evaluation.pooled.signals import pooled_evidence_computed
         from livinglab.evaluation.runs.signals import results_published, results_withdrawn
 
         post_migrate.connect(ensure_editor_permissions, sender=self)
@@ -55,6 +56,8 @@ class CmsConfig(AppConfig):
         # Withdrawing them takes them off the pages, and cancels a review asked for them.
         results_withdrawn.connect(bump_page_cache_version, dispatch_uid="cms-cache-withdrawn")
         results_withdrawn.connect(on_results_withdrawn, dispatch_uid="cms-campaign-withdrawn")
+        # The toolkit and topic pages show pooled evidence, recomputed after those (by a worker).
+        pooled_evidence_computed.connect(bump_page_cache_version, dispatch_uid="cms-cache-pooled")
         # Withdrawal and retention erase rows (and retention updates the campaign without
         # post_save): nothing they erase is shown today, but a page must never outlive it.
         data_erased.connect(bump_page_cache_version, dispatch_uid="cms-cache-erasure")

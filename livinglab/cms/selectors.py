@@ -1,15 +1,25 @@
 """Reads of the public side, each a fixed number of queries whatever the amount of content."""
 
+import statistics
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet, Value
+from django.utils.translation import gettext
 from modelcluster.queryset import FakeQuerySet
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.search.utils import normalise_query_string
 
-from livinglab.campaigns.costs import public_costs
+from livinglab.campaigns.costs import (
+    costs_per_participant,
+    format_euros,
+    public_costs,
+    reached_participants,
+)
 from livinglab.campaigns.models import (
     Action,
     Campaign,
@@ -19,7 +29,7 @@ from livinglab.campaigns.models import (
     Setting,
     UserValidation,
 )
-from livinglab.campaigns.selectors import min_cell_size
+from livinglab.campaigns.selectors import DEFAULT_MIN_CELL_SIZE, min_cell_size
 from livinglab.cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -28,9 +38,13 @@ from livinglab.cms.models import (
     KitDocument,
     ResourceKitPage,
     SettingIndexPage,
+    ToolkitPage,
     TopicPage,
 )
 from livinglab.cms.sitewide import SiteData
+from livinglab.evaluation.pooled.findings import PooledReading, pooled_reading
+from livinglab.evaluation.pooled.models import PooledEvidence
+from livinglab.evaluation.pooled.selectors import pooled_evidence_list
 from livinglab.evaluation.runs import selectors as evaluation_selectors
 
 LISTING_RENDITION = "fill-480x270"
@@ -241,3 +255,123 @@ def campaign_public_costs(*, campaign: Campaign):
 def campaign_published_results(*, campaign: Campaign) -> dict | None:
     """What the evaluation has published for this campaign, or None."""
     return evaluation_selectors.published_results_for(campaign)
+
+
+# "Ce qui marche": toolkit cards of pooled evidence --------------------------------------------
+
+
+@dataclass
+class ToolkitCard:
+    """One indicator's pooled evidence as a toolkit card shows it."""
+
+    evidence: PooledEvidence
+    reading: PooledReading
+    campaigns: list[tuple[str, str | None]]  # (title, public page URL or None)
+    cost_per_participant: Decimal | None
+    stratum: str
+
+    @property
+    def cost_text(self) -> str:
+        if self.cost_per_participant is None:
+            return gettext("coût non renseigné")
+        return gettext("%(amount)s par participant (médiane des campagnes)") % {
+            "amount": format_euros(self.cost_per_participant)
+        }
+
+
+def stratum_label(*, setting: str = "", theme=None) -> str:
+    if setting:
+        return gettext("milieu : %(setting)s") % {"setting": Setting(setting).label}
+    if theme is not None:
+        return gettext("thème : %(theme)s") % {"theme": theme.name}
+    return gettext("toutes les campagnes du réseau")
+
+
+def median_cost(costs: dict[int, Decimal | None], campaign_ids: list[int]) -> Decimal | None:
+    """The median cost per participant of the campaigns that state one, else None."""
+    known = [costs[pk] for pk in campaign_ids if costs.get(pk) is not None]
+    return statistics.median(known) if known else None
+
+
+def public_costs_per_participant(studies: list[dict]) -> dict[int, Decimal | None]:
+    """Each pooled campaign's cost per participant reached, withheld (None) when it reached
+    fewer people than its minimum cell size, as on its public page (`public_costs`)."""
+    ids = sorted({study["campaign"] for study in studies})
+    default = int(getattr(settings, "LIVINGLAB_MIN_CELL_SIZE", DEFAULT_MIN_CELL_SIZE))
+    threshold = {study["campaign"]: study.get("min_cell_size") or default for study in studies}
+    reached = dict(
+        reached_participants(ids)
+        .values("campaign_id")
+        .order_by("campaign_id")
+        .annotate(count=Count("pk"))
+        .values_list("campaign_id", "count")
+    )
+    return {
+        pk: cost if reached.get(pk, 0) >= threshold[pk] else None
+        for pk, cost in costs_per_participant(ids).items()
+    }
+
+
+def toolkit_cards_for(
+    evidence_rows: list[PooledEvidence], *, locale_id: int, site_data: SiteData
+) -> list[ToolkitCard]:
+    """Cards of these stored rows: campaign pages and costs read once for all of them."""
+    readings = [(row, pooled_reading(row.numbers)) for row in evidence_rows]
+    readings = [(row, reading) for row, reading in readings if reading is not None]
+    campaign_ids = sorted(
+        {study["campaign"] for row, _reading in readings for study in row.numbers["studies"]}
+    )
+    if not campaign_ids:
+        return []
+    pages = site_data.public(
+        CampaignPage.objects.live().filter(campaign_id__in=campaign_ids, locale_id=locale_id)
+    ).only("pk", "path", "url_path", "campaign_id", "locale_id")
+    urls = {page.campaign_id: page.url for page in pages}
+    costs = public_costs_per_participant(
+        [study for row, _reading in readings for study in row.numbers["studies"]]
+    )
+    cards = []
+    for row, reading in readings:
+        ids = [study["campaign"] for study in row.numbers["studies"]]
+        cards.append(
+            ToolkitCard(
+                evidence=row,
+                reading=reading,
+                campaigns=[
+                    (study["title"], urls.get(study["campaign"]))
+                    for study in row.numbers["studies"]
+                ],
+                cost_per_participant=median_cost(costs, ids),
+                stratum=stratum_label(setting=row.setting, theme=row.theme),
+            )
+        )
+    return sorted(cards, key=lambda card: card.reading.label.lower())
+
+
+def toolkit_cards(*, setting: str, theme, locale_id: int, site_data: SiteData) -> list[ToolkitCard]:
+    """Every indicator's card in one stratum: overall, one setting or one theme."""
+    rows = list(pooled_evidence_list(setting=setting or None, theme=theme))
+    return toolkit_cards_for(rows, locale_id=locale_id, site_data=site_data)
+
+
+def toolkit_children(*, page: ToolkitPage, site_data: SiteData) -> list[ToolkitPage]:
+    """The page's live, public sub-pages (one per setting in the demo)."""
+    return list(site_data.public(ToolkitPage.objects.child_of(page).live()).select_related("theme"))
+
+
+def toolkit_index(*, site_data: SiteData) -> ToolkitPage | None:
+    """The "Ce qui marche" page under the home page, from the cached navigation (no query)."""
+    return first_of_type(site_data.home_children, ToolkitPage)
+
+
+def topic_network_evidence(*, themes: list, locale_id: int, site_data: SiteData) -> dict:
+    """What the network's campaigns show on the topic's themes (pooled per theme)."""
+    rows = list(
+        PooledEvidence.objects.select_related("indicator", "theme")
+        .filter(setting="", theme__in=[theme.pk for theme in themes])
+        .order_by("theme__name", "indicator__label")
+    )
+    return {
+        "network_cards": toolkit_cards_for(rows, locale_id=locale_id, site_data=site_data),
+        "toolkit_page": toolkit_index(site_data=site_data),
+    }

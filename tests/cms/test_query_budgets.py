@@ -15,11 +15,17 @@ from wagtail.models import PageViewRestriction
 
 from livinglab.campaigns.models import Theme
 from livinglab.cms import sitewide
-from livinglab.cms.models import CampaignPage, SettingIndexPage, TopicPage
+from livinglab.cms.models import CampaignPage, SettingIndexPage, ToolkitPage, TopicPage
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"home": 10, "setting listing": 10, "topic page": 10, "campaign page": 14}
+BUDGETS = {
+    "home": 10,
+    "setting listing": 10,
+    "topic page": 10,
+    "campaign page": 14,
+    "toolkit page": 10,
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +48,13 @@ def demo_urls() -> dict[str, str]:
     workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
     topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
     campaign = CampaignPage.objects.live().filter(locale__language_code="fr").first()
+    toolkit = ToolkitPage.objects.live().get(slug="ecole", locale__language_code="fr")
     return {
         "home": "/",
         "setting listing": workplace.url,
         "topic page": topic.url,
         "campaign page": campaign.url,
+        "toolkit page": toolkit.url,
     }
 
 
@@ -115,7 +123,8 @@ build = sitewide.build_site_data
 def test_topic_page_shows_its_themes_age_groups_and_settings(demo, client):
     topic = TopicPage.objects.live().filter(locale__language_code="fr").first()
     html = client.get(topic.url).content.decode()
-    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    start = html.index('class="facts"')
+    facts = html[start : html.index("</dl>", start)]
     for item in [*topic.themes.all(), *topic.age_groups.all()]:
         assert item.name in facts
     for setting in topic.target_settings.all():
@@ -131,5 +140,6 @@ def test_topic_preview_shows_the_relations_being_edited(demo):
     other = Theme.objects.exclude(topic_pages=topic).first()
     topic.themes.set([other])  # in memory, as the editor's form leaves it for a preview
     html = topic.make_preview_request().content.decode()
-    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    start = html.index('class="facts"')
+    facts = html[start : html.index("</dl>", start)]
     assert other.name in facts

@@ -5,6 +5,7 @@ from livinglab.cms.models.campaigns import CampaignIndexPage, CampaignPage
 from livinglab.cms.models.experience import ExperienceIndexPage, Testimony
 from livinglab.cms.models.home import HomePage
 from livinglab.cms.models.kits import KitDocument, ResourceKitPage
+from livinglab.cms.models.toolkit import ToolkitPage
 from livinglab.cms.models.topics import EvidenceLevel, SettingIndexPage, TopicFormat, TopicPage
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "RoutedPageMixin",
     "SettingIndexPage",
     "Testimony",
+    "ToolkitPage",
     "TopicFormat",
     "TopicPage",
 ]

@@ -16,7 +16,12 @@ class HomePage(CachedPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.SettingIndexPage", "cms.CampaignIndexPage", "cms.ExperienceIndexPage"]
+    subpage_types = [
+        "cms.SettingIndexPage",
+        "cms.CampaignIndexPage",
+        "cms.ExperienceIndexPage",
+        "cms.ToolkitPage",
+    ]
     max_count_per_parent = 1
     api_fields = ["introduction"]
 

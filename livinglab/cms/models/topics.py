@@ -183,9 +183,15 @@ class TopicPage(CachedPageMixin, Page):
             raise ValidationError({"image_alt": _("Une image doit avoir un texte alternatif.")})
 
     def get_context(self, request, *args, **kwargs):
-        from livinglab.cms.selectors import topic_details
+        from livinglab.cms.selectors import topic_details, topic_network_evidence
         from livinglab.cms.sitewide import site_data
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(topic_details(topic=self, site_data=site_data(request)))
+        shared = site_data(request)
+        context.update(topic_details(topic=self, site_data=shared))
+        context.update(
+            topic_network_evidence(
+                themes=context["themes"], locale_id=self.locale_id, site_data=shared
+            )
+        )
         return context

@@ -23,7 +23,7 @@ from livinglab.campaigns.models import Campaign
 from livinglab.evaluation.measurement.models import Indicator
 from livinglab.evaluation.pooled.models import PooledEvidence
 from livinglab.evaluation.pooled.signals import pooled_evidence_computed
-from livinglab.evaluation.runs.findings import change_of, participants_of
+from livinglab.evaluation.runs.findings import certainty_of, change_of, participants_of
 from livinglab.evaluation.runs.selectors import published_run
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,11 @@ class CampaignEffect:
     effect_size_name: str | None
     higher_is_better: bool = True
     label: str = ""
+    design: str = ""
+    min_cell_size: int | None = None
+    # The campaign's own certainty rating without its imprecision downgrade (the pooled
+    # interval replaces it): where the pooled certainty starts (pooled/findings.py).
+    certainty: str = ""
 
 
 @dataclass
@@ -149,9 +154,22 @@ def campaign_effects(*, indicator: Indicator) -> Collected:
                 effect_size_name=row.get("effect_size_name"),
                 higher_is_better=bool(outcome.get("higher_is_better", True)),
                 label=outcome.get("label") or indicator.label,
+                design=document.get("design") or "",
+                min_cell_size=document.get("min_cell_size"),
+                certainty=_certainty_before_imprecision(document, row),
             )
         )
     return collected
+
+
+def _certainty_before_imprecision(document: dict[str, Any], row: dict[str, Any]) -> str:
+    """The campaign's rating of docs/certainty.md, read without its interval (no imprecision
+    rule can apply): design, pre-registration, attrition and baseline balance only."""
+    without_interval = {
+        **row,
+        **dict.fromkeys(("ci_low", "ci_high", "risk_difference_ci_low", "risk_difference_ci_high")),
+    }
+    return certainty_of(document, without_interval).level
 
 
 def effect_scale(effects: list[CampaignEffect]) -> str:
@@ -184,6 +202,9 @@ def pooled_numbers(
                 "run": effect.run,
                 "wave": effect.wave,
                 "participants": effect.participants,
+                "design": effect.design,
+                "min_cell_size": effect.min_cell_size,
+                "certainty": effect.certainty,
                 "estimate": estimate,
                 "ci_low": low,
                 "ci_high": high,

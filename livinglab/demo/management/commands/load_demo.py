@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from livinglab.demo import accounts, campaigns, cms, costs, evaluation, runs
+from livinglab.demo import accounts, campaigns, cms, costs, evaluation, runs, toolkit
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         evaluation.load(stdout=self.stdout)
         runs.load(stdout=self.stdout)
         cms.load(stdout=self.stdout)
+        toolkit.load(stdout=self.stdout)  # its cards read the pooled evidence `runs` computed
         self.stdout.write(self.style.SUCCESS("Démo chargée."))
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe — rôle) :")
         for account in demo_accounts:
