@@ -63,13 +63,21 @@ def shared_cache(settings):
     cache.clear()
 
 
+def set_task_routes(routes) -> None:
+    """Route tasks by `routes` from now on in this process. The producer's router is cached
+    with the route table of its creation: drop it too, or a later test keeps sending the
+    pooled-evidence task to this test's queue, which no worker consumes any more."""
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
 @pytest.fixture
 def pooled_worker(shared_cache, tmp_path):
     """A real worker on the shared cache, consuming the pooled-evidence task on its own queue."""
     queue = f"{django_settings.CELERY_TASK_DEFAULT_QUEUE}-toolkit"
     routes = app.conf.task_routes
-    app.conf.task_routes = {TASK: {"queue": queue}}
-    app.amqp.flush_routes()
+    set_task_routes({TASK: {"queue": queue}})
     hostname = f"toolkit-{queue}@{socket.gethostname()}"
     process = start_worker(
         queue=queue,
@@ -82,8 +90,7 @@ def pooled_worker(shared_cache, tmp_path):
         yield process
     finally:
         stop_worker(process)
-        app.conf.task_routes = routes
-        app.amqp.flush_routes()
+        set_task_routes(routes)
 
 
 def toolkit_page() -> ToolkitPage:
