@@ -18,9 +18,11 @@ class EvaluationConfig(AppConfig):
         from livinglab.evaluation.measurement.protocols import running_requires_protocol
         from livinglab.evaluation.models import Indicator
         from livinglab.evaluation.pooled.receivers import connect_receivers as connect_pooled
+        from livinglab.evaluation.runs.receivers import connect_receivers as connect_runs
 
         register_permission_policy(Indicator, CataloguePolicy(Indicator))
         register_running_requirement(running_requires_protocol)
         register_eraser(participants_erase_answers)
         connect_receivers()
         connect_pooled()
+        connect_runs()
