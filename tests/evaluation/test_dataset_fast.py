@@ -222,3 +222,26 @@ def test_a_superseded_version_writes_nothing(snapshots):
     assert not dataset_module.has_snapshot(campaign.pk)
     assert dataset_module.snapshot_refresh(campaign_id=campaign.pk, version=version + 1)
     assert dataset_module.has_snapshot(campaign.pk)
+
+
+def test_a_withdrawal_refreshes_an_existing_snapshot_but_small_campaigns_get_no_task(
+    snapshots, eager_celery, django_capture_on_commit_callbacks
+):
+    campaign = simulate_campaign(slug="fast-withdraw-task", n_per_group=12)
+    protocol = current_protocol(campaign)
+    people = list(campaign.participants.order_by("pk")[:2])
+    # No snapshot yet: a withdrawal (not an import) asks for none.
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_withdraw(participant=people[0])
+    assert not dataset_module.has_snapshot(campaign.pk)
+    load_dataset(protocol=protocol)  # a run's load writes one (threshold lowered here)
+    assert dataset_module.has_snapshot(campaign.pk)
+    # Now the campaign is known large: the next withdrawal's commit rewrites it.
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_withdraw(participant=people[1])
+    (path,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    assert path == dataset_module._snapshot_path(campaign.pk)
+    with CaptureQueriesContext(connection) as queries:
+        dataset = load_dataset(protocol=protocol)
+    assert not _reads_responses(queries)
+    assert people[1].pk not in dataset.participants.index
