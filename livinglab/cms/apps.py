@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.core import checks
         from django.db.models.signals import post_delete, post_migrate, post_save
+        from wagtail.images import get_image_model
         from wagtail.models import Locale, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -47,6 +48,9 @@ class CmsConfig(AppConfig):
         # The site-wide data (`sitewide.py`) shares the version: privacy, sites, locales and the
         # filter vocabularies retire it too. A page made private must vanish at once.
         watched += [PageViewRestriction, Site, Locale, self.get_model("AgeGroup")]
+        # Cards (`cms_tags.topic_cards`) and pages show image renditions: an image replaced or
+        # re-cropped retires them (renditions themselves are created while rendering: not them).
+        watched.append(get_image_model())
         for name in ("Theme", "CampaignSetting"):
             watched.append(self.apps.get_model("campaigns", name))
         # Publishing an evaluation run changes a campaign page's results section.

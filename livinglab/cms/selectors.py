@@ -7,7 +7,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, Value
+from django.db.models import Count, Prefetch, QuerySet, Value, prefetch_related_objects
 from django.utils.translation import gettext
 from modelcluster.queryset import FakeQuerySet
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -59,9 +59,19 @@ def topics_live(*, locale_id: int, site_data: SiteData) -> QuerySet[TopicPage]:
 
 
 def with_listing_data(queryset: QuerySet[TopicPage]) -> QuerySet[TopicPage]:
+    """Topics for cards: without their StreamField bodies, which no card shows.
+
+    What a card shows besides the topic's own columns (themes, age groups, the image and its
+    rendition) is read by `listing_prefetch`, only for the cards not already rendered since the
+    last publish (`cms_tags.topic_cards`).
+    """
+    return queryset.defer_streamfields()
+
+
+def listing_prefetch(topics: list[TopicPage]) -> None:
     """Themes, age groups and the card image rendition in three queries for the whole list."""
     images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
-    return queryset.prefetch_related("themes", "age_groups", Prefetch("image", queryset=images))
+    prefetch_related_objects(topics, "themes", "age_groups", Prefetch("image", queryset=images))
 
 
 def topics_filter(

@@ -20,6 +20,7 @@ class EvaluationConfig(AppConfig):
         from livinglab.evaluation.models import Indicator
         from livinglab.evaluation.pooled.receivers import connect_receivers as connect_pooled
         from livinglab.evaluation.runs.costs import dashboard_costs_per_change
+        from livinglab.evaluation.runs.receivers import connect_receivers as connect_runs
 
         register_permission_policy(Indicator, CataloguePolicy(Indicator))
         register_running_requirement(running_requires_protocol)
@@ -27,3 +28,4 @@ class EvaluationConfig(AppConfig):
         register_cost_effectiveness(dashboard_costs_per_change)
         connect_receivers()
         connect_pooled()
+        connect_runs()

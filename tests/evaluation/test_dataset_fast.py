@@ -120,3 +120,128 @@ def test_an_unreadable_snapshot_falls_back_to_the_database(snapshots):
         second = load_dataset(protocol=protocol)
     assert _reads_responses(queries)
     _same(first, second)
+
+
+# --- Snapshot written at import (issue #15): the first run after an import reads the file.
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in this process when sent (the real task code, no broker)."""
+    from livinglab.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def _post_import(campaign, indicator, value):
+    """CSV of `value` at post for every participant still missing it."""
+    taken = set(
+        Response.objects.filter(
+            participant__campaign=campaign, wave__code="post", indicator__code=indicator
+        ).values_list("participant__code", flat=True)
+    )
+    missing = [
+        code
+        for code in campaign.participants.order_by("code").values_list("code", flat=True)
+        if code not in taken
+    ]
+    assert missing, "the builder leaves some post values missing"
+    half = missing[: max(1, len(missing) // 2)]
+    return f"participant,wave,{indicator}\n" + "".join(f"{code},post,{value}\n" for code in half)
+
+
+def test_an_import_writes_the_snapshot_of_the_new_data_version(
+    snapshots, eager_celery, django_capture_on_commit_callbacks
+):
+    from livinglab.evaluation.measurement.dataversion import data_version
+
+    campaign = simulate_campaign(slug="fast-at-import", n_per_group=12, missing=0.4)
+    protocol = current_protocol(campaign)
+    indicator = protocol.outcomes.get(primary=True).indicator.code
+    assert not snapshots.exists() or not list(snapshots.glob("campaign-*.pickle"))
+    before = data_version(campaign.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        responses_import(
+            campaign=campaign, data=_post_import(campaign, indicator, 3.0).encode(),
+            filename="post.csv",
+        )  # fmt: skip
+    assert data_version(campaign.pk) == before + 1
+    (path,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    assert path == dataset_module._snapshot_path(campaign.pk)  # keyed on the current version
+    # The first load after the import reads the snapshot, and it holds the imported values.
+    with CaptureQueriesContext(connection) as queries:
+        first = load_dataset(protocol=protocol)
+    assert not _reads_responses(queries), queries.captured_queries
+    path.unlink()
+    _same(first, load_dataset(protocol=protocol))  # the database gives the same dataset
+
+    # A further import: its own snapshot replaces the old one, which is never read again.
+    with django_capture_on_commit_callbacks(execute=True):
+        responses_import(
+            campaign=campaign, data=_post_import(campaign, indicator, 4.0).encode(),
+            filename="post2.csv",
+        )  # fmt: skip
+    (newer,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    assert newer == dataset_module._snapshot_path(campaign.pk)
+    with CaptureQueriesContext(connection) as queries:
+        second = load_dataset(protocol=protocol)
+    assert not _reads_responses(queries)
+    assert (second.outcomes[0].values["post"] == 4.0).sum() > 0
+    assert second.data_hash() != first.data_hash()
+
+
+def test_a_stale_snapshot_is_not_read_after_a_further_import(snapshots):
+    """Without the task (its commit callbacks never run here), the old file is ignored."""
+    campaign = simulate_campaign(slug="fast-stale", n_per_group=12, missing=0.4)
+    protocol = current_protocol(campaign)
+    indicator = protocol.outcomes.get(primary=True).indicator.code
+    first = load_dataset(protocol=protocol)
+    (stale,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    responses_import(
+        campaign=campaign, data=_post_import(campaign, indicator, 4.0).encode(),
+        filename="post.csv",
+    )  # fmt: skip
+    assert stale.exists() and stale != dataset_module._snapshot_path(campaign.pk)
+    with CaptureQueriesContext(connection) as queries:
+        second = load_dataset(protocol=protocol)
+    assert _reads_responses(queries)
+    assert (second.outcomes[0].values["post"] == 4.0).sum() > 0
+    assert second.data_hash() != first.data_hash()
+
+
+def test_a_superseded_version_writes_nothing(snapshots):
+    from livinglab.evaluation.measurement.dataversion import data_changed, data_version
+
+    campaign = simulate_campaign(slug="fast-superseded", n_per_group=12)
+    version = data_version(campaign.pk)
+    data_changed(campaign.pk)
+    assert not dataset_module.snapshot_refresh(campaign_id=campaign.pk, version=version)
+    assert not dataset_module.has_snapshot(campaign.pk)
+    assert dataset_module.snapshot_refresh(campaign_id=campaign.pk, version=version + 1)
+    assert dataset_module.has_snapshot(campaign.pk)
+
+
+def test_a_withdrawal_refreshes_an_existing_snapshot_but_small_campaigns_get_no_task(
+    snapshots, eager_celery, django_capture_on_commit_callbacks
+):
+    campaign = simulate_campaign(slug="fast-withdraw-task", n_per_group=12)
+    protocol = current_protocol(campaign)
+    people = list(campaign.participants.order_by("pk")[:2])
+    # No snapshot yet: a withdrawal (not an import) asks for none.
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_withdraw(participant=people[0])
+    assert not dataset_module.has_snapshot(campaign.pk)
+    load_dataset(protocol=protocol)  # a run's load writes one (threshold lowered here)
+    assert dataset_module.has_snapshot(campaign.pk)
+    # Now the campaign is known large: the next withdrawal's commit rewrites it.
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_withdraw(participant=people[1])
+    (path,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    assert path == dataset_module._snapshot_path(campaign.pk)
+    with CaptureQueriesContext(connection) as queries:
+        dataset = load_dataset(protocol=protocol)
+    assert not _reads_responses(queries)
+    assert people[1].pk not in dataset.participants.index

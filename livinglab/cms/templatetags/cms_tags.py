@@ -1,16 +1,24 @@
 """Site-wide template helpers: main navigation, language links, breadcrumb, localized names.
 
 The navigation and the language links come from the site-wide data (`cms.sitewide`), computed
-once per publish; the breadcrumb reuses the ancestors routing read.
+once per publish; the breadcrumb reuses the ancestors routing read. Topic cards are rendered
+once per publish too (`topic_cards`): the same card appears on the home page, the listings and
+the search, and its HTML is kept under the page cache's version.
 """
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
+from livinglab.cms.cache import page_cache_version
 from livinglab.cms.i18n import localized_name as _localized_name
 from livinglab.cms.sitewide import site_data
+
+TOPIC_CARD_TEMPLATE = "cms/includes/topic_card.html"
+TOPIC_CARD_KEY = "cms:card:{version}:{site}:{language}:{pk}:{published}"
 
 register = template.Library()
 
@@ -54,3 +62,51 @@ def breadcrumb_ancestors(page: Page | None) -> list[Page]:
     if ancestors is not None:
         return ancestors
     return list(page.get_ancestors())[1:]
+
+
+@register.simple_tag(takes_context=True)
+def topic_cards(context, items) -> list[str]:
+    """The HTML of each topic's card, as `{% include "cms/includes/topic_card.html" %}` renders it.
+
+    A card reads only the topic, its vocabularies, image rendition and URL, all of which change
+    only through what bumps the page cache's version (publish, unpublish, move, vocabulary and
+    image edits): its HTML is kept under that version (plus the site, the language and the
+    topic's last publication), for as long as a cached page. A publish retires every card; the
+    first page to show a card after it renders the card.
+    """
+    topics = list(items)
+    if not topics:
+        return []
+    request = context.get("request")
+    data = site_data(request) if request is not None else None
+    site = data.site.pk if data is not None and data.site is not None else ""
+    version, language = page_cache_version(), get_language() or ""
+    keys = [
+        TOPIC_CARD_KEY.format(
+            version=version,
+            site=site,
+            language=language,
+            pk=topic.pk,
+            published=topic.last_published_at.timestamp() if topic.last_published_at else "",
+        )  # fmt: skip
+        for topic in topics
+    ]
+    stored = cache.get_many(keys) if topics[0].pk else {}
+    missing = [topic for topic, key in zip(topics, keys, strict=True) if key not in stored]
+    if missing:
+        from livinglab.cms.selectors import listing_prefetch
+
+        listing_prefetch(missing)
+    card_template = context.template.engine.get_template(TOPIC_CARD_TEMPLATE)
+    cards, new = [], {}
+    for topic, key in zip(topics, keys, strict=True):
+        html = stored.get(key)
+        if html is None:
+            with context.push(topic=topic):
+                html = card_template.render(context)
+            if topic.pk:
+                new[key] = html
+        cards.append(mark_safe(html))  # noqa: S308 - our own template's output, escaped there
+    if new:
+        cache.set_many(new, settings.CMS_PAGE_CACHE_SECONDS)
+    return cards

@@ -11,12 +11,20 @@ The version lives in its own table rather than on `Campaign`, so that a campaign
 stale form can never put an older number back. Bumping more often than needed only costs a
 recomputation; missing a bump would reuse a run on older data, hence the signal receivers below
 for the writes made through model instances (admin forms, the participants import).
+
+Once such a transaction commits, `data_committed` is sent (``campaign_ids``, ``bulk``: True for
+a response import): the runs app listens and has a worker write the dataset's columnar snapshot
+for the new version, so that the first run after an import does not read a million rows
+through the DB-API (measurement does not import runs, hence the signal).
 """
 
 from __future__ import annotations
 
-from django.db import models
+from functools import partial
+
+from django.db import models, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from livinglab.campaigns.models import Campaign, Participant, Site
@@ -51,8 +59,21 @@ def data_version(campaign_id: int) -> int:
     return next(iter(found), 0)
 
 
-def data_changed(*campaign_ids: int) -> None:
-    """Bump the data version of the campaigns, inside the caller's transaction."""
+# Sent after the commit of a transaction that bumped data versions: `campaign_ids` (a tuple),
+# `bulk` (True when the change is a response import, worth a snapshot at once).
+data_committed = Signal()
+
+
+def _announce(campaign_ids: tuple[int, ...], bulk: bool) -> None:
+    data_committed.send(sender=DataVersion, campaign_ids=campaign_ids, bulk=bulk)
+
+
+def data_changed(*campaign_ids: int, bulk: bool = False) -> None:
+    """Bump the data version of the campaigns, inside the caller's transaction.
+
+    `bulk` (a response import) asks for the dataset snapshot right after the commit; other
+    changes ask for it after a settling delay, and only for campaigns already large.
+    """
     for campaign_id in set(campaign_ids):
         bump = DataVersion.objects.filter(campaign_id=campaign_id)
         if not bump.update(version=F("version") + 1):
@@ -60,6 +81,11 @@ def data_changed(*campaign_ids: int) -> None:
             # concurrent creation), then bump it like any other time.
             DataVersion.objects.get_or_create(campaign_id=campaign_id)
             bump.update(version=F("version") + 1)
+    if campaign_ids:
+        # After the bumps (outside a transaction on_commit runs at once). robust: a receiver's
+        # failure (a broker down) is logged, the committed write stands.
+        transaction.on_commit(partial(_announce, tuple(sorted(set(campaign_ids))), bulk),
+                              robust=True)  # fmt: skip
 
 
 def _snapshot(instance, fields: tuple[str, ...]) -> tuple:

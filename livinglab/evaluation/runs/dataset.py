@@ -7,9 +7,12 @@ Large datasets are also kept as a columnar snapshot (issue #15): the rows read f
 are pickled under ``VAR_DIR/snapshots``, keyed by the database, the campaign (its id and creation
 time, so a database rebuilt with the same ids never meets an old file), the campaign's data
 version (`measurement.dataversion`, bumped in the transaction of every write that changes what a
-run analyses) and the waves and indicators read. The next load of the same data reads the file
-instead of sending a million rows through the DB-API. The version is read before the data, so a
-snapshot never holds data older than its version.
+run analyses). It holds the participants and, per indicator, its rows over every wave of the
+campaign, so it serves any protocol version; an indicator it lacks is read from the database
+and added. The next load of the same data reads the file instead of sending a million rows
+through the DB-API. The version is read before the data, so a snapshot never holds data older
+than its version. After an import commits, a worker writes the snapshot of the new version
+(`snapshot_refresh`, sent by `runs.receivers`), so even the first run after it reads the file.
 
 numpy and pandas are imported inside the functions that use them: this module is reached from
 the admin's URLconf (through ``services``), and start-up must not load the scientific stack.
@@ -23,6 +26,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -31,7 +35,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from livinglab.campaigns.models import Campaign, Participant
 from livinglab.evaluation.measurement.dataversion import DataVersion
-from livinglab.evaluation.measurement.models import Protocol, Response, Wave
+from livinglab.evaluation.measurement.models import Outcome, Protocol, Response, Wave
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +46,8 @@ logger = logging.getLogger(__name__)
 PARTICIPANT_COLUMNS = ("group", "site_id", "site_setting", "sex", "age_band")
 # Below this many response rows a load is fast enough: no snapshot is written.
 SNAPSHOT_MIN_ROWS = 50_000
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: every wave of the campaign, any set of indicators, in a dict
+UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -135,31 +140,15 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     import pandas as pd
 
     wave_codes = list(protocol.wave_codes)
-    wave_ids = dict(
-        Wave.objects.filter(campaign_id=protocol.campaign_id, code__in=wave_codes).values_list(
-            "id", "code"
-        )
+    campaign_waves = dict(
+        Wave.objects.filter(campaign_id=protocol.campaign_id).values_list("id", "code")
     )
+    wave_ids = {pk: code for pk, code in campaign_waves.items() if code in wave_codes}
     protocol_outcomes = list(protocol.outcomes.select_related("indicator"))
     indicator_ids = [outcome.indicator.id for outcome in protocol_outcomes]
-    path = _snapshot_path(protocol.campaign_id, wave_ids=wave_ids, indicator_ids=indicator_ids)
-    stored = _snapshot_read(path)
-    if stored is not None:
-        participants, withdrawn, rows_by_indicator = stored
-    else:
-        participants, withdrawn = load_participants(campaign_id=protocol.campaign_id)
-        rows_by_indicator = {
-            indicator_id: _rows_array(
-                _fetch(
-                    Response.objects.filter(indicator_id=indicator_id, wave_id__in=list(wave_ids))
-                    .order_by()
-                    .values_list("participant_id", "wave_id", "value")
-                )
-            )
-            for indicator_id in dict.fromkeys(indicator_ids)
-        }
-        if sum(len(rows) for rows in rows_by_indicator.values()) >= SNAPSHOT_MIN_ROWS:
-            _snapshot_write(path, (participants, withdrawn, rows_by_indicator))
+    participants, withdrawn, rows_by_indicator = _snapshot_rows(
+        protocol.campaign_id, indicator_ids=indicator_ids, campaign_waves=list(campaign_waves)
+    )
     outcomes = []
     answered = {code: pd.Index([], dtype=np.int64) for code in wave_codes}
     for outcome in protocol_outcomes:
@@ -193,8 +182,90 @@ def load_dataset(*, protocol: Protocol) -> EvaluationDataset:
     )
 
 
-def _snapshot_path(campaign_id: int, *, wave_ids: dict[int, str], indicator_ids: list[int]):
-    """The snapshot file of this data, or None (campaign gone). One query: its creation, version."""
+def _snapshot_rows(
+    campaign_id: int,
+    *,
+    indicator_ids: list[int],
+    campaign_waves: list[int] | None = None,
+    path=UNSET,
+):
+    """(participants, withdrawn, rows per indicator over all the campaign's waves).
+
+    From the snapshot of the current data version when it holds these indicators; otherwise
+    the missing parts are read from the database and the snapshot (re)written, with what it
+    already held, when the rows number at least `SNAPSHOT_MIN_ROWS`.
+    """
+    if path is UNSET:
+        path = _snapshot_path(campaign_id)
+    stored = _snapshot_read(path) or {}
+    rows_by_indicator = dict(stored.get("rows") or {})
+    missing = [key for key in dict.fromkeys(indicator_ids) if key not in rows_by_indicator]
+    if "participants" in stored and not missing:
+        return stored["participants"], stored["withdrawn"], rows_by_indicator
+    if "participants" in stored:
+        participants, withdrawn = stored["participants"], stored["withdrawn"]
+    else:
+        participants, withdrawn = load_participants(campaign_id=campaign_id)
+    # Every wave of the campaign (a wave belongs to one campaign; an indicator does not): the
+    # snapshot then serves any protocol version, whichever waves it reads.
+    if campaign_waves is None:
+        campaign_waves = list(
+            Wave.objects.filter(campaign_id=campaign_id).values_list("id", flat=True)
+        )
+    for indicator_id in missing:
+        rows_by_indicator[indicator_id] = _rows_array(
+            _fetch(
+                Response.objects.filter(indicator_id=indicator_id, wave_id__in=campaign_waves)
+                .order_by()
+                .values_list("participant_id", "wave_id", "value")
+            )
+        )
+    if sum(len(rows) for rows in rows_by_indicator.values()) >= SNAPSHOT_MIN_ROWS:
+        _snapshot_write(
+            path, {"participants": participants, "withdrawn": withdrawn, "rows": rows_by_indicator}
+        )
+    return participants, withdrawn, rows_by_indicator
+
+
+def snapshot_refresh(*, campaign_id: int, version: int | None = None) -> bool:
+    """Write the campaign's snapshot for its current data version (the Celery task's body).
+
+    Sent after an import commits (and after other changes of a campaign that already has a
+    snapshot), so that the first run afterwards reads the file. It holds every indicator one
+    of the campaign's protocols analyses. Does nothing when `version` is no longer current (a
+    later change sent its own task) or the snapshot is already there. True when one exists
+    for the current version afterwards.
+    """
+    found = _snapshot_key(campaign_id)  # reads the version before any data
+    if found is None or (version is not None and found[1] != version):
+        return False
+    path = found[0]
+    indicator_ids = list(
+        Outcome.objects.filter(protocol__campaign_id=campaign_id)
+        .order_by("indicator_id")
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+    if not indicator_ids:
+        return False
+    _snapshot_rows(campaign_id, indicator_ids=indicator_ids, path=path)
+    return path.exists()
+
+
+def has_snapshot(campaign_id: int) -> bool:
+    """True when a snapshot of the campaign (any version) is on disk: a large dataset."""
+    folder = settings.VAR_DIR / "snapshots"
+    return folder.is_dir() and any(folder.glob(f"campaign-{campaign_id}-*.pickle"))
+
+
+def _snapshot_path(campaign_id: int) -> Path | None:
+    """The snapshot file of the campaign's current data, or None (campaign gone)."""
+    found = _snapshot_key(campaign_id)
+    return found and found[0]
+
+
+def _snapshot_key(campaign_id: int) -> tuple[Path, int] | None:
+    """(snapshot file, data version it holds), or None. One query: creation time, version."""
     found = (
         Campaign.objects.filter(pk=campaign_id)
         .annotate(
@@ -220,25 +291,27 @@ def _snapshot_path(campaign_id: int, *, wave_ids: dict[int, str], indicator_ids:
                 campaign_id,
                 created_at.isoformat(),
                 version or 0,
-                sorted(wave_ids),
-                sorted(set(indicator_ids)),
             )
         ).encode()
     ).hexdigest()[:32]
-    return settings.VAR_DIR / "snapshots" / f"campaign-{campaign_id}-{key}.pickle"
+    return settings.VAR_DIR / "snapshots" / f"campaign-{campaign_id}-{key}.pickle", version or 0
 
 
 def _snapshot_read(path):
-    """The (participants, withdrawn, rows per indicator) stored at `path`, or None."""
+    """The content stored at `path` (a dict), or None."""
     if path is None or not path.exists():
         return None
     try:
         with path.open("rb") as stream:
             # Our own file, written by `_snapshot_write` in the application's var folder.
-            return pickle.load(stream)  # noqa: S301
+            content = pickle.load(stream)  # noqa: S301
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError) as error:
         logger.warning("Dataset snapshot %s unreadable (%s): reading the database", path, error)
         return None
+    if not isinstance(content, dict):
+        logger.warning("Dataset snapshot %s of another format: reading the database", path)
+        return None
+    return content
 
 
 def _snapshot_write(path, content) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from livinglab.campaigns.models import Campaign
 from livinglab.evaluation.labels import design_label
 from livinglab.evaluation.runs.findings import (
-    readable_results,
+    readable_result,
     summary_of_findings,
     summary_sentences,
 )
@@ -87,7 +87,13 @@ def published_results_for(campaign: Campaign) -> dict[str, Any] | None:
 def public_results(document: dict[str, Any]) -> dict[str, Any]:
     """What a published document shows to everyone: the summary, the summary of findings, then
     the other outcomes and the subgroups (readable rows), and the raw public result rows."""
-    readable = [row for row in readable_results(document) if row["analysis"] == "primary"]
+    # Only the primary analysis is shown: the other rows are not made readable at all (each
+    # readable row costs dozens of translations and number formats, on every rendered page).
+    readable = [
+        readable_result(document, row)
+        for row in document.get("results", [])
+        if row.get("analysis") == "primary"
+    ]
     return {
         "summary": plain_summary(document),
         "summary_sentences": summary_sentences(document),

@@ -23,6 +23,19 @@ def evaluation_run_task(run_id: int) -> dict:
     return {"run": run_id, "status": run.status if run else None}
 
 
+@shared_task(
+    name="evaluation.dataset_snapshot",
+    ignore_result=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def dataset_snapshot_task(campaign_id: int, version: int) -> bool:
+    """Write the campaign's dataset snapshot for `version`, unless a later change superseded it."""
+    from livinglab.evaluation.runs.dataset import snapshot_refresh
+
+    return snapshot_refresh(campaign_id=campaign_id, version=version)
+
+
 @shared_task(name="evaluation.recover", ignore_result=True)
 def evaluation_recover_task() -> dict:
     """Re-queue or fail orphaned runs and send again the waiting ones.

@@ -52,7 +52,7 @@ def write(campaign, ctx: ImportContext, validator: Validator, filename, source_f
         (set_id, ids[code], wave_ids[wave], indicator_id, value)
         for code, wave, indicator_id, value in validator.values
     )
-    data_changed(campaign.pk)
+    data_changed(campaign.pk, bulk=True)
     return response_set.pk
 
 
