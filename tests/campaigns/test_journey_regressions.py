@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from livinglab.campaigns.models import (
+    Action,
     Campaign,
     CodesignSession,
     Contribution,
@@ -58,6 +59,7 @@ def test_the_discovery_finds_the_known_links():
         "campaigns_decision-session",
         "campaigns_decision-contributions",
         "campaigns_action-decisions",
+        "campaigns_budgetline-action",
     } <= found
 
 
@@ -70,7 +72,19 @@ def _records(campaign: Campaign, tag: str) -> dict:
     )
     decision = Decision.objects.create(campaign=campaign, session=session, text=f"Décision {tag}")
     decision.contributions.add(contribution)
-    return {CodesignSession: session, Contribution: contribution, Decision: decision}
+    action = Action.objects.create(
+        campaign=campaign,
+        title=f"Atelier {tag}",
+        action_type=Action.Type.WORKSHOP,
+        setting="school",
+        start_date=date(2026, 2, 1),
+    )
+    return {
+        CodesignSession: session,
+        Contribution: contribution,
+        Decision: decision,
+        Action: action,
+    }
 
 
 @pytest.fixture
