@@ -1,8 +1,9 @@
-"""The site root: what the platform is, and the way into each setting."""
+"""The site root: what the platform is, the year's common theme, and the way into each setting."""
 
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -12,13 +13,32 @@ from livinglab.cms.models.base import CachedPageMixin
 
 class HomePage(CachedPageMixin, Page):
     introduction = RichTextField(_("introduction"), blank=True)
+    annual_theme = models.ForeignKey(
+        "campaigns.Theme",
+        verbose_name=_("thématique de l'année"),
+        help_text=_("Le thème commun choisi par le réseau, mis en avant sur la page d'accueil."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    annual_theme_text = models.TextField(
+        _("présentation de la thématique de l'année"), max_length=400, blank=True
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [FieldPanel("annual_theme"), FieldPanel("annual_theme_text")],
+            heading=_("Thématique de l'année"),
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.SettingIndexPage", "cms.CampaignIndexPage", "cms.ExperienceIndexPage"]
     max_count_per_parent = 1
-    api_fields = ["introduction"]
+    api_fields = ["introduction", "annual_theme_text"]
 
     class Meta:
         verbose_name = _("page d'accueil")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from livinglab.demo import accounts, campaigns, cms, evaluation, runs
+from livinglab.demo import accounts, campaigns, cms, evaluation, runs, translations
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
         evaluation.load(stdout=self.stdout)
         runs.load(stdout=self.stdout)
         cms.load(stdout=self.stdout)
+        translations.load(stdout=self.stdout)  # English copies of the CMS pages
         self.stdout.write(self.style.SUCCESS("Démo chargée."))
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe — rôle) :")
         for account in demo_accounts:
