@@ -20,6 +20,8 @@ from livinglab.cms.models import CampaignPage, SettingIndexPage, TopicPage
 pytestmark = pytest.mark.django_db
 
 BUDGETS = {"home": 10, "setting listing": 10, "topic page": 10, "campaign page": 14}
+# The same pages in English (issue #16): translated copies, same budgets.
+BUDGETS |= {f"English {name}": budget for name, budget in BUDGETS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +41,20 @@ def _media_in_tmp():
 
 
 def demo_urls() -> dict[str, str]:
-    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
-    topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
-    campaign = CampaignPage.objects.live().filter(locale__language_code="fr").first()
-    return {
-        "home": "/",
-        "setting listing": workplace.url,
-        "topic page": topic.url,
-        "campaign page": campaign.url,
-    }
+    urls = {}
+    for language, prefix in (("fr", ""), ("en", "English ")):
+        workplace = SettingIndexPage.objects.live().get(
+            setting="workplace", locale__language_code=language
+        )
+        topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
+        campaign = CampaignPage.objects.live().filter(locale__language_code=language).first()
+        urls |= {
+            f"{prefix}home": "/" if language == "fr" else "/en/",
+            f"{prefix}setting listing": workplace.url,
+            f"{prefix}topic page": topic.url,
+            f"{prefix}campaign page": campaign.url,
+        }
+    return urls
 
 
 @pytest.mark.parametrize("name", list(BUDGETS))

@@ -1,11 +1,12 @@
 """The site root: what the platform is, the year's common theme, and the way into each setting."""
 
 from django.db import models
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from livinglab.cms.models.base import CachedPageMixin
@@ -56,9 +57,27 @@ class HomePage(CachedPageMixin, Page):
     def route(self, request, path_components):
         from livinglab.cms.sitewide import route_below
 
-        return route_below(self, request, path_components) or super().route(
-            request, path_components
-        )
+        try:
+            return route_below(self, request, path_components) or super().route(
+                request, path_components
+            )
+        except Http404:
+            # A page not translated yet: the default language's page, under this language's
+            # navigation (its content is marked with its own language, see base.html).
+            original = self.untranslated_original()
+            if original is None:
+                raise
+            return original.route(request, path_components)
+
+    def untranslated_original(self):
+        """The default language's home page when this one is a translation of it, else None."""
+        try:
+            default = Locale.get_default()
+        except Locale.DoesNotExist:
+            return None
+        if self.locale_id == default.pk:
+            return None
+        return self.get_translation_or_none(default)
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import home_sections

@@ -28,14 +28,26 @@ def main_navigation(context) -> list[Page]:
 
 
 @register.simple_tag(takes_context=True)
+def content_language(context, page) -> str:
+    """The language of `page`'s content when it is not the visitor's (a page, or a listed page,
+    not translated yet), else an empty string: templates mark it with `lang`."""
+    request = context.get("request")
+    if not isinstance(page, Page) or request is None:
+        return ""
+    code = site_data(request).language_codes.get(page.locale_id, "")
+    return code if code and code != get_language() else ""
+
+
+@register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language: this page's live translation, else that language's home."""
     page = context.get("page")
     request = context.get("request")
     translations = {}
+    current = get_language()
     if isinstance(page, Page) and page.pk and request:
         translations = site_data(request).language_urls(page)
-    current = get_language()
+        translations.setdefault(current, request.path)  # an untranslated page, shown here
     links = []
     for code, _name in settings.LANGUAGES:
         name = get_language_info(code)["name_local"]
