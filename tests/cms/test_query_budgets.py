@@ -5,12 +5,7 @@ page cache is bypassed (`CMS_PAGE_CACHE_SECONDS = 0`), a first request warms the
 and the image renditions, the second one is counted. The budgets are the issue's targets.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from livinglab.campaigns.models import Theme
@@ -22,17 +17,6 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {"home": 10, "setting listing": 10, "topic page": 10, "campaign page": 14}
 # The same pages in English (issue #16): translated copies, same budgets.
 BUDGETS |= {f"English {name}": budget for name, budget in BUDGETS.items()}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the module and rolled back after it."""
-    media = tmp_path_factory.mktemp("demo-media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
