@@ -5,15 +5,17 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils.html import escape
 from wagtail.models import Locale
 
 from livinglab.campaigns.models import Theme
 from livinglab.cms.models import CampaignPage, HomePage, SettingIndexPage, TopicPage
 from livinglab.demo import translations
-from tests.cms.factories import make_topic
+from tests.cms.factories import make_topic, publish_child
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,21 @@ def test_untranslated_page_is_served_in_english_navigation_marked_french(demo, c
     assert client.get("/en/no-such-page/").status_code == 404
 
 
+def test_untranslated_section_appears_in_the_english_menu_marked_french(demo, client):
+    home = HomePage.objects.get(locale__language_code="fr")
+    section = publish_child(
+        home,
+        SettingIndexPage(title="Associations", slug="associations", setting="workplace"),
+    )
+    section.show_in_menus = True
+    section.save_revision().publish()
+    html = client.get("/en/").content.decode()
+    menu = html[html.index('class="main-nav"') : html.index("</nav>")]
+    assert '<li lang="fr"><a href="/en/associations/">Associations</a></li>' in menu
+    page = client.get("/en/associations/").content.decode()
+    assert '<main id="main" tabindex="-1" lang="fr">' in page and UNTRANSLATED_NOTICE in page
+
+
 def test_related_campaigns_show_their_english_copies(demo, client):
     topic = english(TopicPage.objects.get(slug=TOBACCO))
     french_campaign = CampaignPage.objects.filter(locale__language_code="fr").first()
@@ -162,6 +179,25 @@ def test_annual_theme_section_comes_from_the_home_page_field(demo, client):
     home.annual_theme = None
     home.save_revision().publish()
     assert "annual-theme" not in client.get("/").content.decode()
+
+
+def test_editor_translates_a_page_with_the_translate_action(demo, client):
+    workplace = SettingIndexPage.objects.get(setting="workplace", locale__language_code="fr")
+    new = make_topic(workplace, 43, image=None)
+    english_locale = Locale.objects.get(language_code="en")
+    client.force_login(get_user_model().objects.get(username="editeur"))
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=[new.pk]),
+        {"locales": [english_locale.pk]},
+    )
+    assert response.status_code == 302
+    copy = new.get_translation(english_locale)
+    assert copy.get_parent().pk == english(workplace).pk and not copy.live  # a draft to translate
+    copy.title = "Test topic 43"
+    copy.save_revision().publish()
+    client.logout()
+    assert "Test topic 43" in client.get("/en/workplace/").content.decode()
+    assert f'href="{copy.url}" lang="en"' in client.get(new.url).content.decode()
 
 
 def test_second_load_of_the_translations_writes_nothing(demo):
