@@ -222,15 +222,14 @@ def home_topics(*, home: HomePage, theme, site_data: SiteData) -> tuple[list, li
     """The latest topics and, when the home page features a theme of the year, that theme's
     topics: one query (and one set of listing prefetches) for both lists."""
     topics = topics_live(locale_id=home.locale_id, site_data=site_data)
-    latest = topics.order_by("-first_published_at", "-pk").values("pk")[:LATEST_TOPICS]
-    if theme is None:
-        return list(with_listing_data(topics.filter(pk__in=latest))), []
-    on_theme = topics.filter(themes=theme).order_by("title", "pk").values("pk")
-    both = topics.filter(Q(pk__in=latest) | Q(pk__in=on_theme[:ANNUAL_THEME_TOPICS]))
-    both = list(with_listing_data(both))
+    wanted = Q(pk__in=topics.order_by("-first_published_at", "-pk").values("pk")[:LATEST_TOPICS])
+    if theme is not None:
+        on_theme = topics.filter(themes=theme).order_by("title", "pk").values("pk")
+        wanted |= Q(pk__in=on_theme[:ANNUAL_THEME_TOPICS])
+    both = list(with_listing_data(topics.filter(wanted)))
     # Each list's first items among the union are that list's first items overall.
     newest = sorted(both, key=lambda topic: (topic.first_published_at, topic.pk), reverse=True)
-    themed = [topic for topic in both if theme in topic.themes.all()]
+    themed = [topic for topic in both if theme is not None and theme in topic.themes.all()]
     themed.sort(key=lambda topic: (topic.title, topic.pk))
     return newest[:LATEST_TOPICS], themed[:ANNUAL_THEME_TOPICS]
 

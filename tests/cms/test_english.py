@@ -151,7 +151,10 @@ def test_search_finds_tobacco_in_french_and_smoking_in_english(demo, client):
 def test_annual_theme_section_comes_from_the_home_page_field(demo, client):
     home = HomePage.objects.get(locale__language_code="fr")
     assert home.annual_theme.slug == "activite-physique"
-    html = client.get("/").content.decode()
+    response = client.get("/")
+    html = response.content.decode()
+    newest = newest_topics("fr")  # the latest topics, read with the theme's in one query
+    assert [topic.pk for topic in response.context["latest_topics"]] == newest
     section = html[html.index('class="section annual-theme"') : html.index("</section>")]
     assert "Thématique de l'année : Activité physique" in section
     assert escape(home.annual_theme_text) in section
@@ -178,7 +181,14 @@ def test_annual_theme_section_comes_from_the_home_page_field(demo, client):
 
     home.annual_theme = None
     home.save_revision().publish()
-    assert "annual-theme" not in client.get("/").content.decode()
+    response = client.get("/")
+    assert "annual-theme" not in response.content.decode()
+    assert [topic.pk for topic in response.context["latest_topics"]] == newest
+
+
+def newest_topics(language: str) -> list[int]:
+    topics = TopicPage.objects.live().filter(locale__language_code=language)
+    return list(topics.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:6])
 
 
 def test_editor_translates_a_page_with_the_translate_action(demo, client):
