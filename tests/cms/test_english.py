@@ -126,6 +126,13 @@ def test_untranslated_section_appears_in_the_english_menu_marked_french(demo, cl
     assert '<main id="main" tabindex="-1" lang="fr">' in page and UNTRANSLATED_NOTICE in page
 
 
+def test_english_experience_page_shows_the_testimonies_marked_french(demo, client):
+    html = client.get("/en/experiences/").content.decode()
+    assert html.count('<blockquote lang="fr">') == 3  # sent from the French page
+    french = client.get("/temoignages/").content.decode()
+    assert french.count("<blockquote>") == 3
+
+
 def test_related_campaigns_show_their_english_copies(demo, client):
     topic = english(TopicPage.objects.get(slug=TOBACCO))
     french_campaign = CampaignPage.objects.filter(locale__language_code="fr").first()
