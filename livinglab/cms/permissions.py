@@ -1,5 +1,5 @@
-"""The Editors group publishes pages, moderates testimonies and promotes search results
-(granted after every migrate)."""
+"""The Editors group publishes and translates pages, moderates testimonies and promotes search
+results (granted after every migrate)."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -17,12 +17,14 @@ EDITOR_MODEL_PERMISSIONS = (
     ("wagtailsearchpromotions", "add_searchpromotion"),
     ("wagtailsearchpromotions", "change_searchpromotion"),
     ("wagtailsearchpromotions", "delete_searchpromotion"),
+    # simple_translation's "Translate" action: an English copy of a page to translate.
+    ("simple_translation", "submit_translation"),
 )
 
 
 def ensure_editor_permissions(**_signal_kwargs) -> None:
     """Idempotent: page rights on the tree root and testimony moderation for Editors."""
-    for label in ("wagtailcore", "cms", "wagtailsearchpromotions"):
+    for label in ("wagtailcore", "cms", "wagtailsearchpromotions", "simple_translation"):
         create_permissions(apps.get_app_config(label), verbosity=0)
     editors, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     editors.permissions.add(

@@ -7,11 +7,21 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, Value, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils.translation import gettext
 from modelcluster.queryset import FakeQuerySet
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
+from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
 from livinglab.campaigns.costs import (
@@ -52,10 +62,44 @@ HERO_RENDITION = "fill-960x400"
 DURATION_RANGES = {"short": (None, 30), "medium": (31, 90), "long": (91, None)}
 LATEST_TOPICS = 6
 FEATURED_CAMPAIGNS = 3
+ANNUAL_THEME_TOPICS = 6
+
+
+def default_locale_id(site_data: SiteData) -> int | None:
+    codes = site_data.language_codes.items()
+    return next((pk for pk, code in codes if code == settings.LANGUAGE_CODE), None)
+
+
+def in_language(queryset: QuerySet, *, locale_id: int | None, site_data: SiteData) -> QuerySet:
+    """Live pages of `locale_id`, and the default language's live pages not translated into it
+    yet (shown marked as untranslated): a listing in English misses nothing French."""
+    queryset = queryset.live()
+    default = default_locale_id(site_data)
+    if default is None or locale_id == default:
+        return queryset.filter(locale_id=locale_id)
+    translated = Page.objects.live().filter(locale_id=locale_id).values("translation_key")
+    return queryset.filter(
+        Q(locale_id=locale_id) | (Q(locale_id=default) & ~Q(translation_key__in=translated))
+    )
+
+
+def translations_of(pages: list, *, locale_id: int) -> list:
+    """Each page's live translation in `locale_id` when it has one (one query, none when every
+    page is already in that language), else the page itself."""
+    others = [page for page in pages if page.locale_id != locale_id]
+    if not others:
+        return pages
+    model = type(others[0])
+    found = model.objects.live().filter(
+        locale_id=locale_id, translation_key__in=[page.translation_key for page in others]
+    )
+    by_key = {page.translation_key: page for page in found}
+    return [by_key.get(page.translation_key, page) for page in pages]
 
 
 def topics_live(*, locale_id: int, site_data: SiteData) -> QuerySet[TopicPage]:
-    return site_data.public(TopicPage.objects.live().filter(locale_id=locale_id))
+    topics = in_language(TopicPage.objects, locale_id=locale_id, site_data=site_data)
+    return site_data.public(topics)
 
 
 def with_listing_data(queryset: QuerySet[TopicPage]) -> QuerySet[TopicPage]:
@@ -126,13 +170,18 @@ def topics_search(*, locale_id: int, query: str, site_data: SiteData, **filters)
 
 def topics_promoted(*, query: str, among: list[int]) -> list[TopicPage]:
     """Topics editors promoted for this query (Wagtail's search promotions), in their order,
-    among the topics the filters keep. Reads only: `Query.get` would create a row per search."""
+    among the topics the filters keep. A promotion holds for the page's translations too: an
+    English search shows the English copy of a promoted French topic. Reads only: `Query.get`
+    would create a row per search."""
     promoted = SearchPromotion.objects.filter(
-        query__query_string=normalise_query_string(query), page_id__in=among
+        query__query_string=normalise_query_string(query)
     ).order_by("sort_order", "pk")
-    ids = list(promoted.values_list("page_id", flat=True))
-    topics = {topic.pk: topic for topic in with_listing_data(TopicPage.objects.filter(pk__in=ids))}
-    return [topics[pk] for pk in ids if pk in topics]
+    keys = list(dict.fromkeys(promoted.values_list("page__translation_key", flat=True)))
+    if not keys:
+        return []
+    topics = TopicPage.objects.filter(pk__in=among, translation_key__in=keys)
+    by_key = {topic.translation_key: topic for topic in with_listing_data(topics)}
+    return [by_key[key] for key in keys if key in by_key]
 
 
 def setting_age_groups(*, locale_id: int, setting: str, site_data: SiteData) -> list:
@@ -190,6 +239,7 @@ def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
     documents = KitDocument.objects.select_related("document")
     kits = site_data.public(ResourceKitPage.objects.child_of(topic).live())
     related = [page for page in topic.related_campaigns.all() if page.live]
+    related = translations_of(related, locale_id=topic.locale_id)
     return {
         **topic_vocabularies(topic=topic, site_data=site_data),
         "kits": kits.prefetch_related(Prefetch("documents", queryset=documents)),
@@ -197,17 +247,48 @@ def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
     }
 
 
+def campaign_pages_live(*, locale_id: int, site_data: SiteData) -> QuerySet[CampaignPage]:
+    pages = in_language(CampaignPage.objects, locale_id=locale_id, site_data=site_data)
+    return site_data.public(pages).select_related("campaign")
+
+
+def home_topics(*, home: HomePage, theme, site_data: SiteData) -> tuple[list, list]:
+    """The latest topics and, when the home page features a theme of the year, that theme's
+    topics: one query (and one set of listing prefetches) for both lists."""
+    topics = topics_live(locale_id=home.locale_id, site_data=site_data)
+    wanted = Q(pk__in=topics.order_by("-first_published_at", "-pk").values("pk")[:LATEST_TOPICS])
+    if theme is not None:
+        on_theme = topics.filter(themes=theme).order_by("title", "pk").values("pk")
+        wanted |= Q(pk__in=on_theme[:ANNUAL_THEME_TOPICS])
+    both = topics.filter(wanted)
+    if theme is not None:  # membership read in the same query: the cards' themes may be cached
+        links = TopicPage.themes.through.objects.filter(topicpage_id=OuterRef("pk"), theme=theme)
+        both = both.annotate(on_annual_theme=Exists(links))
+    both = list(with_listing_data(both))
+    for topic in both:  # both lists' cards share their prefetches (`cms_tags.topic_cards`)
+        topic.cms_card_group = both
+    # Each list's first items among the union are that list's first items overall.
+    newest = sorted(both, key=lambda topic: (topic.first_published_at, topic.pk), reverse=True)
+    themed = [topic for topic in both if getattr(topic, "on_annual_theme", False)]
+    themed.sort(key=lambda topic: (topic.title, topic.pk))
+    return newest[:LATEST_TOPICS], themed[:ANNUAL_THEME_TOPICS]
+
+
 def home_sections(*, home: HomePage, site_data: SiteData) -> dict:
+    """The home page's sections; the theme of the year comes from the cached vocabulary."""
     children = site_data.children_of(home)
-    featured = CampaignPage.objects.live().filter(locale_id=home.locale_id, featured=True)
-    latest = topics_live(locale_id=home.locale_id, site_data=site_data)
-    latest = latest.order_by("-first_published_at", "-pk")
+    campaigns = campaign_pages_live(locale_id=home.locale_id, site_data=site_data)
+    theme = next((item for item in site_data.themes if item.pk == home.annual_theme_id), None)
+    latest, themed = home_topics(home=home, theme=theme, site_data=site_data)
     return {
+        "annual_theme": theme,
+        "annual_theme_topics": themed,
+        "annual_theme_campaigns": (
+            campaigns.filter(campaign__themes=theme).order_by("title") if theme else []
+        ),
         "setting_pages": [page for page in children if isinstance(page, SettingIndexPage)],
-        "featured_campaigns": site_data.public(featured).select_related("campaign")[
-            :FEATURED_CAMPAIGNS
-        ],
-        "latest_topics": with_listing_data(latest)[:LATEST_TOPICS],
+        "featured_campaigns": campaigns.filter(featured=True)[:FEATURED_CAMPAIGNS],
+        "latest_topics": latest,
         "campaign_index": first_of_type(children, CampaignIndexPage),
         "experience_page": first_of_type(children, ExperienceIndexPage),
     }
@@ -220,8 +301,7 @@ def first_of_type(pages: list, page_type: type):
 def campaign_pages_for_listing(
     *, parent: CampaignIndexPage, site_data: SiteData
 ) -> QuerySet[CampaignPage]:
-    pages = site_data.public(CampaignPage.objects.child_of(parent).live())
-    pages = pages.select_related("campaign")
+    pages = campaign_pages_live(locale_id=parent.locale_id, site_data=site_data)
     return pages.prefetch_related("campaign__themes", "campaign__settings")
 
 

@@ -93,7 +93,8 @@ def build_site_data(*, hostname: str, port: int, language: str) -> SiteData:
             locale = Locale.get_active()
         except Locale.DoesNotExist:  # a database without locales yet (flushed, not migrated)
             locale = None
-        home = site.root_page.localized.specific if site else None
+        original = site.root_page if site else None
+        home = original.localized.specific if site else None
     restrictions = list(PageViewRestriction.objects.select_related("page"))
     data = SiteData(
         site=site,
@@ -109,6 +110,10 @@ def build_site_data(*, hostname: str, port: int, language: str) -> SiteData:
         setattr(home, LOCALIZED_FOR_ATTRIBUTE, language)
         site.root_page = home
         data.home_children = data.public_list(home.get_children().live().specific())
+        if home.pk != original.pk:  # a translated home: its original's untranslated children too
+            translated = [page.translation_key for page in data.home_children]
+            untranslated = original.get_children().live().exclude(translation_key__in=translated)
+            data.home_children += data.public_list(untranslated.specific())
     data.translation_urls = _translation_urls(data)
     return data
 
@@ -193,7 +198,17 @@ def route_below(home: Page, request, path_components: list[str]) -> RouteResult 
     ]
     chain = list(
         Page.objects.filter(url_path__in=url_paths, path__startswith=home.path)
-        .only("path", "depth", "url_path", "title", "slug", "live", "alias_of", "content_type")
+        .only(
+            "path",
+            "depth",
+            "url_path",
+            "title",
+            "slug",
+            "live",
+            "alias_of",
+            "content_type",
+            "locale",
+        )
         .order_by("depth")
     )
     depths = [page.depth for page in chain]

@@ -48,11 +48,11 @@ def rich_list(items: list[str], tag: str = "ul") -> str:
     return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
 
 
-def topic_body(topic: dict) -> list[tuple[str, object]]:
+def topic_body(topic: dict, *, heading: str = "Pourquoi agir") -> list[tuple[str, object]]:
     """The topic's StreamField: intro, key figure and quote ({"value", "label", "source"} and
     {"text", "author", "role"} in the data, as the blocks name them), then its FAQ if any."""
     body = [
-        ("heading", {"text": "Pourquoi agir", "level": "h2"}),
+        ("heading", {"text": heading, "level": "h2"}),
         ("paragraph", f"<p>{topic['intro']}</p>"),
         ("key_figure", dict(topic["figure"])),
         ("quote", dict(topic["quote"])),
@@ -189,6 +189,15 @@ def ensure_experience_page(home: HomePage, spec: dict, testimonies: list[dict]) 
         )
 
 
+def ensure_annual_theme(home: HomePage, spec: dict) -> None:
+    """The network's theme of the year on the home page, unless an editor already chose one."""
+    if home.annual_theme_id is not None:
+        return
+    home.annual_theme = Theme.objects.get(slug=spec["theme"])
+    home.annual_theme_text = spec["text"]
+    home.save_revision().publish()
+
+
 @transaction.atomic
 def load(*, stdout) -> None:
     ensure_reference_data()
@@ -213,4 +222,5 @@ def load(*, stdout) -> None:
     ensure_search_promotions(data["search_promotions"])
     campaigns = ensure_campaign_pages(home, data["campaign_index"])
     ensure_experience_page(home, data["experience_index"], data["testimonies"])
+    ensure_annual_theme(home, data["annual_theme"])
     stdout.write(f"CMS : {topics} thème(s) et {campaigns} page(s) de campagne créés.")

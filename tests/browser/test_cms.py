@@ -62,7 +62,7 @@ def test_visitor_testimony_shows_only_after_approval(
     page, live_server, demo_site, screenshot, settings
 ):
     settings.CMS_TESTIMONY_MIN_SECONDS = 0
-    experience = cms.ExperienceIndexPage.objects.get()
+    experience = cms.ExperienceIndexPage.objects.get(locale__language_code="fr")
     text = "Le quiz sur le sommeil a passionné ma classe de quatrième."
     page.goto(live_server.url + experience.url)
     page.get_by_label(re.compile("^Prénom ou pseudonyme")).fill("Camille")

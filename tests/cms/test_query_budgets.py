@@ -5,12 +5,7 @@ page cache is bypassed (`CMS_PAGE_CACHE_SECONDS = 0`), a first request warms the
 and the image renditions, the second one is counted. The budgets are the issue's targets.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from livinglab.campaigns.models import Theme
@@ -26,17 +21,8 @@ BUDGETS = {
     "campaign page": 14,
     "toolkit page": 10,
 }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the module and rolled back after it."""
-    media = tmp_path_factory.mktemp("demo-media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
+# The same pages in English (issue #16): translated copies, same budgets.
+BUDGETS |= {f"English {name}": budget for name, budget in BUDGETS.items()}
 
 
 @pytest.fixture(autouse=True)
@@ -45,17 +31,22 @@ def _media_in_tmp():
 
 
 def demo_urls() -> dict[str, str]:
-    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
-    topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
-    campaign = CampaignPage.objects.live().filter(locale__language_code="fr").first()
-    toolkit = ToolkitPage.objects.live().get(slug="ecole", locale__language_code="fr")
-    return {
-        "home": "/",
-        "setting listing": workplace.url,
-        "topic page": topic.url,
-        "campaign page": campaign.url,
-        "toolkit page": toolkit.url,
-    }
+    urls = {}
+    for language, prefix in (("fr", ""), ("en", "English ")):
+        workplace = SettingIndexPage.objects.live().get(
+            setting="workplace", locale__language_code=language
+        )
+        topic = TopicPage.objects.live().child_of(workplace).filter(image__isnull=False).first()
+        campaign = CampaignPage.objects.live().filter(locale__language_code=language).first()
+        toolkit = ToolkitPage.objects.live().get(setting="school", locale__language_code=language)
+        urls |= {
+            f"{prefix}home": "/" if language == "fr" else "/en/",
+            f"{prefix}setting listing": workplace.url,
+            f"{prefix}topic page": topic.url,
+            f"{prefix}campaign page": campaign.url,
+            f"{prefix}toolkit page": toolkit.url,
+        }
+    return urls
 
 
 @pytest.mark.parametrize("name", list(BUDGETS))

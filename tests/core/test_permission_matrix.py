@@ -45,6 +45,7 @@ from wagtail.models import Site as WagtailSite
 
 from livinglab.campaigns.models import Action as CampaignAction
 from livinglab.campaigns.models import (
+    BudgetLine,
     CampaignPartner,
     CodesignSession,
     Contribution,
@@ -238,8 +239,8 @@ MATRIX: dict[str, str] = {
     "wagtailredirects:process_import": "LLDDDDDM",
     "wagtailsettings:edit": "LLNNNNNN",
     "wagtailsettings:preview_on_edit": "LLNNNNNN",
-    "simple_translation:submit_page_translation": "LLDDDDDO",
-    "simple_translation:submit_snippet_translation": "LLDDDDDN",
+    "simple_translation:submit_page_translation": "LLDDDDOO",
+    "simple_translation:submit_snippet_translation": "LLDDDDNN",
     "wagtailembeds:chooser": "LLOOOOOO",
     "wagtailembeds:chooser_upload": "LLOOOOOO",
     "wagtailsnippets:index": "LLDDDDDD",
@@ -365,6 +366,15 @@ MATRIX: dict[str, str] = {
     "campaigns_action:history_results": "LLNOOONO",
     "campaigns_action:usage": "LLNDDONO",
     "campaigns_action:inspect": "LLNOOONO",
+    "campaigns_budgetline:index": "LLOOOODO",
+    "campaigns_budgetline:index_results": "LLOOOODO",
+    "campaigns_budgetline:add": "LLODDODO",
+    "campaigns_budgetline:edit": "LLNDDODO",
+    "campaigns_budgetline:delete": "LLNDDONO",
+    "campaigns_budgetline:history": "LLNOOONO",
+    "campaigns_budgetline:history_results": "LLNOOONO",
+    "campaigns_budgetline:usage": "LLNDDONO",
+    "campaigns_budgetline:inspect": "LLNOOONO",
     "campaigns_participant:index": "LLODDODO",  # rows: the campaign's managers only
     "campaigns_participant:index_results": "LLODDODO",
     "campaigns_participant:add": "LLODDODO",
@@ -675,6 +685,9 @@ def _build_world():
             setting="school",
             start_date=datetime.date(2026, 3, 2),
         ),  # fmt: skip
+        "campaigns_budgetline": BudgetLine.objects.create(
+            campaign=campaign, label="Affiches", category="materials", amount=120
+        ),
         "campaigns_participant": participants[0],
         "campaigns_site": participants[0].site,
         "campaigns_organisation": lead,

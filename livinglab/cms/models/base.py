@@ -2,6 +2,7 @@
 anonymous-page caching."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from livinglab.cms.cache import mark_cacheable
@@ -37,6 +38,21 @@ class RoutedPageMixin:
         if self.cms_view_restrictions is None:
             return super().get_view_restrictions()
         return self.cms_view_restrictions
+
+    def get_url(self, request=None, current_site=None):
+        """On a public page, the URL in the visitor's language (`i18n.url_for_language`).
+
+        Only requests of the public side carry the site-wide data: the admin's URLs are
+        Wagtail's own.
+        """
+        from livinglab.cms.i18n import url_for_language
+        from livinglab.cms.sitewide import REQUEST_ATTRIBUTE
+
+        url = super().get_url(request=request, current_site=current_site)
+        data = getattr(request, REQUEST_ATTRIBUTE, None)
+        if data is None or not url:
+            return url
+        return url_for_language(self, url, site_data=data, language=translation.get_language())
 
 
 class CachedPageMixin(RoutedPageMixin):

@@ -1,6 +1,7 @@
 """Moderated experience sharing: visitors submit testimonies, editors approve them."""
 
 from django.db import models
+from django.db.models import F
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +54,10 @@ class ExperienceIndexPage(RoutedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        approved = self.testimonies.filter(status=Testimony.Status.APPROVED)
+        # The testimonies sent from every language's copy of this page, each with its language.
+        approved = Testimony.objects.filter(
+            page__translation_key=self.translation_key, status=Testimony.Status.APPROVED
+        ).annotate(language=F("page__locale__language_code"))
         context["testimonies"] = approved.order_by("-submitted_at")[:TESTIMONIES_SHOWN]
         return context
 

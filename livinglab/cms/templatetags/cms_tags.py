@@ -36,14 +36,26 @@ def main_navigation(context) -> list[Page]:
 
 
 @register.simple_tag(takes_context=True)
+def content_language(context, page) -> str:
+    """The language of `page`'s content when it is not the visitor's (a page, or a listed page,
+    not translated yet), else an empty string: templates mark it with `lang`."""
+    request = context.get("request")
+    if not isinstance(page, Page) or request is None:
+        return ""
+    code = site_data(request).language_codes.get(page.locale_id, "")
+    return code if code and code != get_language() else ""
+
+
+@register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language: this page's live translation, else that language's home."""
     page = context.get("page")
     request = context.get("request")
     translations = {}
+    current = get_language()
     if isinstance(page, Page) and page.pk and request:
         translations = site_data(request).language_urls(page)
-    current = get_language()
+        translations.setdefault(current, request.path)  # an untranslated page, shown here
     links = []
     for code, _name in settings.LANGUAGES:
         name = get_language_info(code)["name_local"]
@@ -62,6 +74,10 @@ def breadcrumb_ancestors(page: Page | None) -> list[Page]:
     if ancestors is not None:
         return ancestors
     return list(page.get_ancestors())[1:]
+
+
+# Set by a selector on topics read in one query for several lists (see `home_topics`).
+CARD_GROUP_ATTRIBUTE = "cms_card_group"
 
 
 @register.simple_tag(takes_context=True)
@@ -96,7 +112,10 @@ def topic_cards(context, items) -> list[str]:
     if missing:
         from livinglab.cms.selectors import listing_prefetch
 
-        listing_prefetch(missing)
+        # Lists read together (the home page's theme of the year and latest topics) share one
+        # set of prefetches: the first list to render reads them for the whole group.
+        group = getattr(missing[0], CARD_GROUP_ATTRIBUTE, None) or []
+        listing_prefetch(missing + [topic for topic in group if topic not in missing])
     card_template = context.template.engine.get_template(TOPIC_CARD_TEMPLATE)
     cards, new = [], {}
     for topic, key in zip(topics, keys, strict=True):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from livinglab.demo import accounts, campaigns, cms, costs, evaluation, runs, toolkit
+from livinglab.demo import accounts, campaigns, cms, costs, evaluation, runs, toolkit, translations
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         runs.load(stdout=self.stdout)
         cms.load(stdout=self.stdout)
         toolkit.load(stdout=self.stdout)  # its cards read the pooled evidence `runs` computed
+        translations.load(stdout=self.stdout)  # English copies of the CMS pages
         self.stdout.write(self.style.SUCCESS("Démo chargée."))
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe — rôle) :")
         for account in demo_accounts:
