@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from livinglab.campaigns.models import BudgetLine, Campaign, Organisation, Participant
@@ -161,7 +162,8 @@ def campaign_costs(*, campaign: Campaign, detailed: bool = True) -> CampaignCost
 
 def format_euros(amount: Decimal | float | int, *, cents: bool | None = None) -> str:
     """Euros the French way: "12 500 €", "41,67 €" (thousands separated by a narrow no-break
-    space). Cents are shown when the amount has some, or always with `cents=True`."""
+    space); the English way ("€12,500", "€41.67") when English is the active language. Cents
+    are shown when the amount has some, or always with `cents=True`."""
     value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
     show_cents = cents if cents is not None else value != value.to_integral_value()
     sign = "\u2212" if value < 0 else ""
@@ -170,6 +172,9 @@ def format_euros(amount: Decimal | float | int, *, cents: bool | None = None) ->
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
+    if (get_language() or "").startswith("en"):  # English: "€12,500", "€41.67"
+        text = ",".join(groups) + (f".{hundredths}" if show_cents else "")
+        return f"{sign}€{text}"
     text = THOUSANDS.join(groups)
     if show_cents:
         text += f",{hundredths}"

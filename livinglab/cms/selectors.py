@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, ngettext
 from modelcluster.queryset import FakeQuerySet
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
@@ -40,6 +40,7 @@ from livinglab.campaigns.models import (
     UserValidation,
 )
 from livinglab.campaigns.selectors import DEFAULT_MIN_CELL_SIZE, min_cell_size
+from livinglab.cms.i18n import localized_name
 from livinglab.cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -359,21 +360,28 @@ class ToolkitCard:
     campaigns: list[tuple[str, str | None]]  # (title, public page URL or None)
     cost_per_participant: Decimal | None
     stratum: str
+    costed_campaigns: int = 0  # campaigns whose cost per participant enters the median
+    label_lang: str = ""  # "fr" when the label stays French on a page in another language
 
     @property
     def cost_text(self) -> str:
         if self.cost_per_participant is None:
             return gettext("coût non renseigné")
-        return gettext("%(amount)s par participant (médiane des campagnes)") % {
-            "amount": format_euros(self.cost_per_participant)
-        }
+        amount = format_euros(self.cost_per_participant)
+        if self.costed_campaigns == 1:
+            return gettext("%(amount)s par participant (coût de la campagne)") % {"amount": amount}
+        return ngettext(
+            "%(amount)s par participant (médiane de %(count)d campagne)",
+            "%(amount)s par participant (médiane des %(count)d campagnes)",
+            self.costed_campaigns,
+        ) % {"amount": amount, "count": self.costed_campaigns}
 
 
 def stratum_label(*, setting: str = "", theme=None) -> str:
     if setting:
-        return gettext("milieu : %(setting)s") % {"setting": Setting(setting).label}
+        return gettext("milieu : %(setting)s") % {"setting": str(Setting(setting).label)}
     if theme is not None:
-        return gettext("thème : %(theme)s") % {"theme": theme.name}
+        return gettext("thème : %(theme)s") % {"theme": localized_name(theme)}
     return gettext("toutes les campagnes du réseau")
 
 
@@ -405,8 +413,13 @@ def public_costs_per_participant(studies: list[dict]) -> dict[int, Decimal | Non
 def toolkit_cards_for(
     evidence_rows: list[PooledEvidence], *, locale_id: int, site_data: SiteData
 ) -> list[ToolkitCard]:
-    """Cards of these stored rows: campaign pages and costs read once for all of them."""
-    readings = [(row, pooled_reading(row.numbers)) for row in evidence_rows]
+    """Cards of these stored rows: campaign pages and costs read once for all of them, their
+    words in the active language (the catalogue's English label when English is active)."""
+    english = (get_language() or "").startswith("en")
+    readings = [
+        (row, pooled_reading(row.numbers, label=row.indicator.label_en if english else ""))
+        for row in evidence_rows
+    ]
     readings = [(row, reading) for row, reading in readings if reading is not None]
     campaign_ids = sorted(
         {study["campaign"] for row, _reading in readings for study in row.numbers["studies"]}
@@ -433,6 +446,8 @@ def toolkit_cards_for(
                 ],
                 cost_per_participant=median_cost(costs, ids),
                 stratum=stratum_label(setting=row.setting, theme=row.theme),
+                costed_campaigns=len({pk for pk in ids if costs.get(pk) is not None}),
+                label_lang="fr" if english and not row.indicator.label_en else "",
             )
         )
     return sorted(cards, key=lambda card: card.reading.label.lower())

@@ -353,7 +353,7 @@ def test_cost_is_the_median_per_participant_of_campaigns_that_reached_enough_peo
     reach(campaigns["ecole-b"], 20, "1000")  # 50 €
     reach(campaigns["entreprise-c"], 4, "4000")  # 1 000 €, but 4 < 10 people: withheld
     card = card_of(client.get(network["index"].url).content.decode(), "sleep_score")
-    assert text_of(card, "toolkit-cost") == "40 € par participant (médiane des campagnes)"
+    assert text_of(card, "toolkit-cost") == "40 € par participant (médiane des 2 campagnes)"
 
     workplace = publish_child(
         network["index"], ToolkitPage(title="Entreprise", slug="entreprise", setting="workplace")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from livinglab.evaluation.runs.findings import (
     CERTAINTY_LABELS,
@@ -27,6 +27,26 @@ INCONSISTENCY_I2 = 50.0  # percent
 FEW_CAMPAIGNS = 3
 # Cohen's conventional sizes of a standardised mean difference.
 SMALL, MEDIUM, LARGE = 0.2, 0.5, 0.8
+
+
+# The catalogue stores units in French only: the ones the indicators use, for other languages.
+UNITS = {
+    "min/jour": gettext_lazy("min/jour"),
+    "h/jour": gettext_lazy("h/jour"),
+    "h": gettext_lazy("h"),
+    "min": gettext_lazy("min"),
+    "points": gettext_lazy("points"),
+    "points de pourcentage": gettext_lazy("points de pourcentage"),
+    "jours": gettext_lazy("jours"),
+    "jours/semaine": gettext_lazy("jours/semaine"),
+    "verres/semaine": gettext_lazy("verres/semaine"),
+    "cigarettes/jour": gettext_lazy("cigarettes/jour"),
+}
+
+
+def unit_label(unit: str) -> str:
+    """The unit in the active language (the stored French unit when it is not a known one)."""
+    return str(UNITS.get(unit, unit))
 
 
 @dataclass(frozen=True)
@@ -203,8 +223,9 @@ def _interval(numbers: dict[str, Any]) -> tuple[float | None, float | None]:
     return None, None
 
 
-def pooled_reading(numbers: dict[str, Any]) -> PooledReading | None:
-    """The card's words and numbers, None when the row holds no study."""
+def pooled_reading(numbers: dict[str, Any], *, label: str = "") -> PooledReading | None:
+    """The card's words and numbers in the active language, None when the row holds no study.
+    ``label`` replaces the stored (French) indicator label, e.g. by the catalogue's English one."""
     studies = numbers.get("studies") or []
     if not studies:
         return None
@@ -212,8 +233,8 @@ def pooled_reading(numbers: dict[str, Any]) -> PooledReading | None:
     source = fit if fit is not None else studies[0]
     estimate, low, high = source["estimate"], source["ci_low"], source["ci_high"]
     standardised = numbers.get("effect_scale") == "standardised"
-    unit = "" if standardised else numbers.get("unit", "")
-    label = numbers.get("label", "")
+    unit = "" if standardised else unit_label(numbers.get("unit", ""))
+    label = label or numbers.get("label", "")
     impact = _impact(estimate, low, high, unit)
     scale_note = ""
     if standardised:
