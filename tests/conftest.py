@@ -39,6 +39,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request under /en/ leaves English active in
+    the thread (LocaleMiddleware does not deactivate it), which later tests would inherit."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     private = {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}}

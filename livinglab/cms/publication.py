@@ -16,8 +16,10 @@ A page already online stays online, without those results.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, Locale, Workflow, WorkflowPage, WorkflowTask
@@ -91,10 +93,14 @@ def ensure_editors_workflow(page) -> Workflow:
     """A one-step workflow (the Editors group approves) assigned to `page` and what is under it
     (the demo gives it to the campaigns index); idempotent."""
     editors, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
-    workflow, _created = Workflow.objects.get_or_create(name=str(EDITORS_WORKFLOW))
-    task = GroupApprovalTask.objects.filter(name=str(EDITORS_TASK)).first()
+    # Named in the site's language whatever the request's (an English admin session must find
+    # the same workflow, not create a second one named in English).
+    with translation.override(settings.LANGUAGE_CODE):
+        workflow_name, task_name = str(EDITORS_WORKFLOW), str(EDITORS_TASK)
+    workflow, _created = Workflow.objects.get_or_create(name=workflow_name)
+    task = GroupApprovalTask.objects.filter(name=task_name).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=str(EDITORS_TASK))
+        task = GroupApprovalTask.objects.create(name=task_name)
     task.groups.add(editors)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})

@@ -176,3 +176,17 @@ def test_an_online_page_stays_online_without_the_withdrawn_results(client, publi
     assert client.get(report_url).status_code == 404
     page.refresh_from_db()
     assert page.live and page.workflow_in_progress  # the editor's review goes on
+
+
+def test_the_editors_workflow_is_one_whatever_the_language_of_the_request():
+    """An English admin session publishing finds the same workflow, named in French."""
+    from django.utils import translation
+    from wagtail.models import Workflow
+
+    index = _index()
+    before = Workflow.objects.count()  # Wagtail's own "Moderators approval"
+    with translation.override("en"):
+        ensure_editors_workflow(index)
+    ensure_editors_workflow(index)
+    assert Workflow.objects.count() == before + 1
+    assert Workflow.objects.filter(name="Validation par les éditeurs").count() == 1
