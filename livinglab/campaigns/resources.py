@@ -60,12 +60,58 @@ class SafeResource(resources.ModelResource):
 
 
 class OrganisationResource(SafeResource):
+    """Rows are matched by name: a row naming an organisation the importer does not manage may
+    add nothing to it and change nothing in it (a row repeating its values is skipped)."""
+
     kind = choice_field("kind", Organisation.Kind.choices)
 
     class Meta(SafeResource.Meta):
         model = Organisation
         fields = ("name", "kind", "city", "region", "website")
         import_id_fields = ("name",)
+
+    def before_import(self, dataset, **kwargs):
+        self.untouched: set[int] = set()
+        user = self.user
+        if user is None or user.is_superuser:
+            self.managed = None  # the operator's command, or an administrator: no rule
+        else:
+            managed = organisations_of(user, {Membership.Role.MANAGER})
+            self.managed = set(
+                Organisation.objects.filter(pk__in=managed).values_list("pk", flat=True)
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        before = None if instance.pk is None else self._values(instance)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.managed is not None and before is not None and instance.pk not in self.managed:
+            after = self._values(instance)
+            changed = [name for name, value in after.items() if before[name] != value]
+            if not changed:
+                self.untouched.add(instance.pk)
+            reason = _("l'organisation « %(name)s » existe déjà et vous n'en êtes pas "
+                       "gestionnaire : seuls ses gestionnaires la modifient") % {
+                "name": before["name"]
+            }  # fmt: skip
+            for name in changed:
+                errors.setdefault(name, []).append(reason)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not import_validation_errors and instance.pk in self.untouched:
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def _values(self, instance) -> dict:
+        return {
+            field.attribute: getattr(instance, field.attribute)
+            for field in self.get_import_fields()
+        }
 
 
 class SiteResource(SafeResource):
