@@ -59,76 +59,17 @@ class SafeResource(resources.ModelResource):
         self.user = user  # who imports or exports (None: a command run by the operator)
 
 
-class OrganisationResource(SafeResource):
-    """Rows are matched by name: a row naming an organisation the importer does not manage may
-    add nothing to it and change nothing in it (a row repeating its values is skipped)."""
-
-    kind = choice_field("kind", Organisation.Kind.choices)
-
-    class Meta(SafeResource.Meta):
-        model = Organisation
-        fields = ("name", "kind", "city", "region", "website")
-        import_id_fields = ("name",)
-
-    def before_import(self, dataset, **kwargs):
-        self.untouched: set[int] = set()
-        user = self.user
-        if user is None or user.is_superuser:
-            self.managed = None  # the operator's command, or an administrator: no rule
-        else:
-            managed = organisations_of(user, {Membership.Role.MANAGER})
-            self.managed = set(
-                Organisation.objects.filter(pk__in=managed).values_list("pk", flat=True)
-            )
-
-    def import_instance(self, instance, row, **kwargs):
-        before = None if instance.pk is None else self._values(instance)
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if self.managed is not None and before is not None and instance.pk not in self.managed:
-            after = self._values(instance)
-            changed = [name for name, value in after.items() if before[name] != value]
-            if not changed:
-                self.untouched.add(instance.pk)
-            reason = _("l'organisation « %(name)s » existe déjà et vous n'en êtes pas "
-                       "gestionnaire : seuls ses gestionnaires la modifient") % {
-                "name": before["name"]
-            }  # fmt: skip
-            for name in changed:
-                errors.setdefault(name, []).append(reason)
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not import_validation_errors and instance.pk in self.untouched:
-            return True
-        return super().skip_row(instance, original, row, import_validation_errors)
-
-    def _values(self, instance) -> dict:
-        return {
-            field.attribute: getattr(instance, field.attribute)
-            for field in self.get_import_fields()
-        }
-
-
-class SiteResource(SafeResource):
-    setting = choice_field("setting", Setting.choices)
-    postcode = fields.Field(attribute="postcode", column_name="postcode", widget=DigitsWidget(5))
-    owner = fields.Field(attribute="owner", column_name="owner", widget=organisation_widget())
+class ManagedRowsResource(SafeResource):
+    """Rows matched to existing records that only the managers of an organisation may change:
+    `check_row` adds the errors of a row that changes what the importer does not manage (not
+    called for the operator's command nor an administrator); a row that changes nothing of such
+    a record is skipped, not counted as an update."""
 
     class Meta(SafeResource.Meta):
-        model = Site
-        fields = (
-            "name", "setting", "city", "postcode", "department", "region", "headcount", "uai",
-            "siret", "owner",
-        )  # fmt: skip
-        import_id_fields = ("name", "postcode")
+        abstract = True
 
     def before_import(self, dataset, **kwargs):
-        self.untouched: set[int] = set()  # foreign sites whose row changes nothing: skipped
+        self.untouched: set[int] = set()  # others' records whose row changes nothing: skipped
         user = self.user
         if user is None or user.is_superuser:
             self.managed = None  # no ownership rule
@@ -144,9 +85,20 @@ class SiteResource(SafeResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if self.managed is not None:
-            self._check_ownership(instance, before, row, errors)
+            self.check_row(instance, before, row, errors)
         if errors:
             raise ValidationError(errors)
+
+    def check_row(self, instance, before: dict | None, row, errors: dict) -> None:
+        raise NotImplementedError
+
+    def changed(self, instance, before: dict) -> list[str]:
+        """The fields the row changes; none: the record is left untouched (row skipped)."""
+        after = self._values(instance)
+        names = [name for name, value in after.items() if before[name] != value]
+        if not names:
+            self.untouched.add(instance.pk)
+        return names
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not import_validation_errors and instance.pk in self.untouched:
@@ -154,19 +106,56 @@ class SiteResource(SafeResource):
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def _values(self, instance) -> dict:
+        meta = self._meta.model._meta
         return {
-            field.attribute: getattr(instance, Site._meta.get_field(field.attribute).attname)
+            field.attribute: getattr(instance, meta.get_field(field.attribute).attname)
             for field in self.get_import_fields()
         }
+
+
+class OrganisationResource(ManagedRowsResource):
+    """Rows are matched by name: a row naming an organisation the importer does not manage may
+    change nothing in it."""
+
+    kind = choice_field("kind", Organisation.Kind.choices)
+
+    class Meta(SafeResource.Meta):
+        model = Organisation
+        fields = ("name", "kind", "city", "region", "website")
+        import_id_fields = ("name",)
+
+    def check_row(self, instance, before: dict | None, row, errors: dict) -> None:
+        if before is None or instance.pk in {organisation.pk for organisation in self.managed}:
+            return
+        reason = _("l'organisation « %(name)s » existe déjà et vous n'en êtes pas "
+                   "gestionnaire : seuls ses gestionnaires la modifient") % {
+            "name": before["name"]
+        }  # fmt: skip
+        for name in self.changed(instance, before):
+            errors.setdefault(name, []).append(reason)
+
+
+class SiteResource(ManagedRowsResource):
+    setting = choice_field("setting", Setting.choices)
+    postcode = fields.Field(attribute="postcode", column_name="postcode", widget=DigitsWidget(5))
+    owner = fields.Field(attribute="owner", column_name="owner", widget=organisation_widget())
+
+    class Meta(SafeResource.Meta):
+        model = Site
+        fields = (
+            "name", "setting", "city", "postcode", "department", "region", "headcount", "uai",
+            "siret", "owner",
+        )  # fmt: skip
+        import_id_fields = ("name", "postcode")
+
+    def check_row(self, instance, before: dict | None, row, errors: dict) -> None:
+        self._check_ownership(instance, before, row, errors)
 
     def _check_ownership(self, instance, before: dict | None, row, errors: dict) -> None:
         """A site someone else owns is not changed; a site of one's own keeps an owner."""
         managed = {organisation.pk for organisation in self.managed}
         if before is not None and before["owner"] not in managed:
-            after = self._values(instance)
-            changed = [name for name, value in after.items() if before[name] != value]
-            if not changed:
-                self.untouched.add(instance.pk)
+            changed = self.changed(instance, before)
             if before["owner"] is None:
                 reason = _("le site « %(site)s » n'a pas d'organisation propriétaire : seul un "
                            "administrateur le modifie") % {"site": instance.name}  # fmt: skip
