@@ -30,8 +30,15 @@ CACHEABLE_ATTRIBUTE = "cms_page_cacheable"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
 
-def mark_cacheable(request) -> None:
-    setattr(request, CACHEABLE_ATTRIBUTE, True)
+def mark_cacheable(request, *, query_parameters=()) -> None:
+    """Let the middleware store this response if the request's query string holds only
+    `query_parameters` (the page's own: a listing's filters and page number).
+
+    Anything else (`?utm_source=…`, `?x=<random>`) is rendered but never stored: a crawler or
+    an attacker could otherwise fill the shared cache with copies of one page and evict the
+    pages people read.
+    """
+    setattr(request, CACHEABLE_ATTRIBUTE, frozenset(query_parameters))
 
 
 # A cache shared by nothing but its own process: a bump would reach one process only.
@@ -89,7 +96,13 @@ def check_shared_cache(app_configs=None, **_kwargs) -> list[checks.CheckMessage]
 
 
 def is_anonymous_get(request) -> bool:
-    return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """A visitor's GET without a session; never Wagtail's preview (a dummy request, which
+    carries no cookie when made without the editor's request)."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not getattr(request, "is_dummy", False)
+    )
 
 
 def page_cache_key(request) -> str:
@@ -100,8 +113,10 @@ def page_cache_key(request) -> str:
 
 
 def should_store(request, response) -> bool:
+    allowed = getattr(request, CACHEABLE_ATTRIBUTE, None)
     return (
-        getattr(request, CACHEABLE_ATTRIBUTE, False)
+        allowed is not None
+        and allowed.issuperset(request.GET)
         and response.status_code == 200
         and not response.cookies
         and not response.streaming

@@ -234,8 +234,8 @@ def topic_vocabularies(*, topic: TopicPage, site_data: SiteData) -> dict[str, li
 def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
     """The topic's vocabularies, kits and related campaigns.
 
-    Routing prefetched the related campaigns (`TopicPage.route_prefetch_related`); a preview
-    or a revision holds them in memory, where `.live()` does not exist: filter in Python.
+    A preview or a revision holds the related campaigns in memory, where `.live()` does not
+    exist: filter in Python.
     """
     documents = KitDocument.objects.select_related("document")
     kits = site_data.public(ResourceKitPage.objects.child_of(topic).live())
@@ -285,10 +285,10 @@ def home_sections(*, home: HomePage, site_data: SiteData) -> dict:
         "annual_theme": theme,
         "annual_theme_topics": themed,
         "annual_theme_campaigns": (
-            campaigns.filter(campaign__themes=theme).order_by("title") if theme else []
+            list(campaigns.filter(campaign__themes=theme).order_by("title")) if theme else []
         ),
         "setting_pages": [page for page in children if isinstance(page, SettingIndexPage)],
-        "featured_campaigns": campaigns.filter(featured=True)[:FEATURED_CAMPAIGNS],
+        "featured_campaigns": list(campaigns.filter(featured=True)[:FEATURED_CAMPAIGNS]),
         "latest_topics": latest,
         "campaign_index": first_of_type(children, CampaignIndexPage),
         "experience_page": first_of_type(children, ExperienceIndexPage),
@@ -341,6 +341,16 @@ def campaign_public_costs(*, campaign: Campaign):
     """Total cost, by category, and the cost per participant reached (withheld under the
     campaign's minimum cell size); None when no cost is recorded. No person-level data."""
     return public_costs(campaign=campaign, min_cell_size=min_cell_size(campaign))
+
+
+def campaign_public_summary(*, campaign_id: int) -> dict:
+    """What a campaign page shows of its campaign: story, public costs and published results."""
+    story = campaign_story(campaign_id=campaign_id)
+    return {
+        **story,
+        "results": campaign_published_results(campaign=story["campaign"]),
+        "costs": campaign_public_costs(campaign=story["campaign"]),
+    }
 
 
 def campaign_published_results(*, campaign: Campaign) -> dict | None:

@@ -13,6 +13,7 @@ from the cached home page (`HomePage.route` reaches a page in at most two querie
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
@@ -31,6 +32,7 @@ SITE_DATA_KEY = "cms:site:{version}:{hostname}:{port}:{language}"
 # Retired by the version on every change; the lifetime only bounds memory for old versions.
 SITE_DATA_SECONDS = 3600
 REQUEST_ATTRIBUTE = "_cms_site_data"
+PAGE_DATA_KEY = "cms:page-data:{version}:{site}:{language}:{name}:{pk}:{published}"
 # Set on the cached home page: the language it was localized for (see `HomePage.localized`).
 LOCALIZED_FOR_ATTRIBUTE = "_cms_localized_for"
 
@@ -153,6 +155,34 @@ def site_data(request) -> SiteData:
     return data
 
 
+def per_publish(request, page: Page, name: str, compute):
+    """`compute()`, the data `page` shows of other pages and apps, once per publish.
+
+    What a home or topic page lists (topics, campaigns, kits, pooled evidence) changes only
+    through what bumps the page cache's version (`apps.py`), so it is kept under that version,
+    the site, the language and the page, for as long as a cached page. It spares the queries to
+    a visitor the page cache does not serve: a logged-in one, or an address with a query
+    string the page does not cache. A preview (relations being edited) or an unsaved page is
+    always computed afresh; `compute` returns lists, not querysets, so that it can be stored.
+    """
+    if request is None or not page.pk or getattr(request, "is_preview", False):
+        return compute()
+    data = site_data(request)
+    key = PAGE_DATA_KEY.format(
+        version=page_cache_version(),
+        site=data.site.pk if data.site is not None else "",
+        language=translation.get_language() or "",
+        name=name,
+        pk=page.pk,
+        published=page.last_published_at.timestamp() if page.last_published_at else "",
+    )  # fmt: skip
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.CMS_PAGE_CACHE_SECONDS)
+    return value
+
+
 class SiteDataMiddleware:
     """Give Wagtail's page view the cached site (and through it the cached home page)."""
 
@@ -222,11 +252,10 @@ def route_below(home: Page, request, path_components: list[str]) -> RouteResult 
     target, model = chain[-1], classes[-1]
     if not target.live:
         raise Http404
-    page = (
-        model.objects.select_related(*getattr(model, "route_select_related", ()))
-        .prefetch_related(*getattr(model, "route_prefetch_related", ()))
-        .get(pk=target.pk)
-    )
+    pages = model.objects.prefetch_related(*getattr(model, "route_prefetch_related", ()))
+    if related := getattr(model, "route_select_related", ()):  # `select_related()` joins every FK
+        pages = pages.select_related(*related)
+    page = pages.get(pk=target.pk)
     ancestors = [home, *chain[:-1]]
     page._cached_parent_obj = ancestors[-1]
     page.cms_ancestors = ancestors

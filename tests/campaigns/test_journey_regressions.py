@@ -236,6 +236,6 @@ def test_public_page_lists_only_user_representative_validations(world):
     from livinglab.cms.selectors import campaign_story
 
     story = campaign_story(campaign_id=world["campaign"].pk)
-    html = render_to_string("cms/campaign_page.html", {**story, "page": None})
+    html = render_to_string("cms/includes/campaign_public.html", {**story, "page": None})
     validations = re.findall(r'<p class="validation">(.*?)</p>', html, re.S)
     assert len(validations) == 1 and "Usagers Associés" in validations[0], validations

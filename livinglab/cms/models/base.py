@@ -59,8 +59,10 @@ class CachedPageMixin(RoutedPageMixin):
     """Let the anonymous page cache keep this page's response (never previews or forms)."""
 
     cache_anonymous = True
+    # The query parameters a stored copy may carry (see `cache.mark_cacheable`).
+    cache_query_parameters: tuple[str, ...] = ()
 
     def serve(self, request, *args, **kwargs):
         if self.cache_anonymous and not getattr(request, "is_preview", False):
-            mark_cacheable(request)
+            mark_cacheable(request, query_parameters=self.cache_query_parameters)
         return super().serve(request, *args, **kwargs)

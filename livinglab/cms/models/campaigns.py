@@ -35,7 +35,8 @@ class CampaignIndexPage(CachedPageMixin, Page):
 
 
 class CampaignPage(CachedPageMixin, Page):
-    """A campaign told to the public; its story and results are read live from the apps."""
+    """A campaign told to the public; its story, costs and results come from the apps, rendered
+    once per publish (`cms_tags.campaign_public_sections`)."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -66,16 +67,3 @@ class CampaignPage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("page de campagne")
         verbose_name_plural = _("pages de campagne")
-
-    def get_context(self, request, *args, **kwargs):
-        from livinglab.cms.selectors import (
-            campaign_public_costs,
-            campaign_published_results,
-            campaign_story,
-        )
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(campaign_story(campaign_id=self.campaign_id))
-        context["results"] = campaign_published_results(campaign=context["campaign"])
-        context["costs"] = campaign_public_costs(campaign=context["campaign"])
-        return context

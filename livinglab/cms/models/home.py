@@ -86,8 +86,11 @@ class HomePage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import home_sections
-        from livinglab.cms.sitewide import site_data
+        from livinglab.cms.sitewide import per_publish, site_data
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(home=self, site_data=site_data(request)))
+        shared = site_data(request)
+        context.update(
+            per_publish(request, self, "home", lambda: home_sections(home=self, site_data=shared))
+        )
         return context

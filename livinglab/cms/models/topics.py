@@ -46,6 +46,8 @@ class SettingIndexPage(CachedPageMixin, Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.TopicPage", "cms.ResourceKitPage"]
     api_fields = ["setting", "introduction"]
+    # The filters (`forms.TopicFilterForm`) and the page number: a filtered listing is cached.
+    cache_query_parameters = ("theme", "age_group", "format", "duration", "page")
 
     class Meta:
         verbose_name = _("page d'un milieu")
@@ -150,7 +152,6 @@ class TopicPage(CachedPageMixin, Page):
     subpage_types = ["cms.ResourceKitPage"]
     # Read with the page when routing serves it (see `sitewide.route_below`).
     route_select_related = ("image",)
-    route_prefetch_related = ("related_campaigns",)
     api_fields = [
         "summary",
         APIField(
@@ -184,14 +185,17 @@ class TopicPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import topic_details, topic_network_evidence
-        from livinglab.cms.sitewide import site_data
+        from livinglab.cms.sitewide import per_publish, site_data
 
         context = super().get_context(request, *args, **kwargs)
         shared = site_data(request)
-        context.update(topic_details(topic=self, site_data=shared))
-        context.update(
-            topic_network_evidence(
-                themes=context["themes"], locale_id=self.locale_id, site_data=shared
+
+        def details() -> dict:
+            found = topic_details(topic=self, site_data=shared)
+            found["kits"] = list(found["kits"])
+            return found | topic_network_evidence(
+                themes=found["themes"], locale_id=self.locale_id, site_data=shared
             )
-        )
+
+        context.update(per_publish(request, self, "topic", details))
         return context

@@ -3,7 +3,8 @@
 The navigation and the language links come from the site-wide data (`cms.sitewide`), computed
 once per publish; the breadcrumb reuses the ancestors routing read. Topic cards are rendered
 once per publish too (`topic_cards`): the same card appears on the home page, the listings and
-the search, and its HTML is kept under the page cache's version.
+the search, and its HTML is kept under the page cache's version. A campaign page's public
+summary (its story, costs and results: `campaign_public_sections`) likewise.
 """
 
 from django import template
@@ -19,6 +20,8 @@ from livinglab.cms.sitewide import site_data
 
 TOPIC_CARD_TEMPLATE = "cms/includes/topic_card.html"
 TOPIC_CARD_KEY = "cms:card:{version}:{site}:{language}:{pk}:{published}"
+CAMPAIGN_PUBLIC_TEMPLATE = "cms/includes/campaign_public.html"
+CAMPAIGN_PUBLIC_KEY = "cms:campaign:{version}:{site}:{language}:{pk}:{published}"
 
 register = template.Library()
 
@@ -129,3 +132,37 @@ def topic_cards(context, items) -> list[str]:
     if new:
         cache.set_many(new, settings.CMS_PAGE_CACHE_SECONDS)
     return cards
+
+
+@register.simple_tag(takes_context=True)
+def campaign_public_sections(context, page) -> str:
+    """The campaign page's story, costs and published results (`CAMPAIGN_PUBLIC_TEMPLATE`).
+
+    They read about ten tables of the campaigns and evaluation apps, all of whose changes bump
+    the page cache's version (campaign, partner, session, decision, action and budget edits,
+    results published or withdrawn, erasure: `cms.apps`): the HTML is computed once per
+    publish and kept under that version, the site, the language and the page, for as long as a
+    cached page. A preview (a draft's introduction) is always rendered afresh.
+    """
+    request = context.get("request")
+    key = None
+    if page.pk and request is not None and not getattr(request, "is_preview", False):
+        data = site_data(request)
+        key = CAMPAIGN_PUBLIC_KEY.format(
+            version=page_cache_version(),
+            site=data.site.pk if data.site is not None else "",
+            language=get_language() or "",
+            pk=page.pk,
+            published=page.last_published_at.timestamp() if page.last_published_at else "",
+        )  # fmt: skip
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
+    from livinglab.cms.selectors import campaign_public_summary
+
+    template = context.template.engine.get_template(CAMPAIGN_PUBLIC_TEMPLATE)
+    with context.push(**campaign_public_summary(campaign_id=page.campaign_id)):
+        html = template.render(context)
+    if key is not None:
+        cache.set(key, html, settings.CMS_PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
