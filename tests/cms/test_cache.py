@@ -131,3 +131,38 @@ def test_a_topic_preview_is_never_served_the_kept_lists(client, site):
     html = topic.make_preview_request().content.decode()
     assert site.campaign_page.title in html
     assert site.campaign_page.title not in client.get(f"{topic.url}?c=1").content.decode()
+
+
+def test_a_listing_keeps_each_filter_and_page_apart_and_shows_a_new_topic_at_once(
+    client, site, django_assert_max_num_queries
+):
+    """The listing's topics are kept per filter combination and page number (as the page cache
+    keeps one page per such address): a signed-in visitor gets them without the list queries,
+    filters and pages never mix, and a topic published next is counted at once."""
+    from tests.cms.factories import make_topic
+
+    client.force_login(get_user_model().objects.create_user("lecteur", password="x"))
+    listing = site.settings["workplace"].url
+    workshops = f"{listing}?format=workshop"
+    everything = client.get(listing).context["topics"]
+    assert everything.paginator.count == 3
+    assert client.get(workshops).context["topics"].paginator.count == 2  # numbers 1 and 3
+    with django_assert_max_num_queries(6) as queries:  # session, user, routing
+        again = client.get(workshops).context["topics"]
+    assert "cms_topicpage" not in " ".join(query["sql"] for query in queries.captured_queries)
+    assert [topic.format for topic in again] == ["workshop", "workshop"]
+    assert client.get(f"{listing}?page=99").context["topics"].number == 1  # the last page
+
+    make_topic(site.settings["workplace"], 4, image=None)
+    assert client.get(listing).context["topics"].paginator.count == 4
+
+
+def test_one_kept_page_reads_as_the_paginator_s_page(settings):
+    from django.core.paginator import Paginator
+
+    from livinglab.cms.models.topics import TOPICS_PER_PAGE, OnePage
+
+    items = list(range(TOPICS_PER_PAGE, TOPICS_PER_PAGE + 5))  # the second page of 17
+    shown = Paginator(OnePage(items, total=TOPICS_PER_PAGE + 5, number=2), TOPICS_PER_PAGE).page(2)
+    assert list(shown) == items and shown.has_previous() and not shown.has_next()
+    assert shown.start_index() == TOPICS_PER_PAGE + 1 and shown.end_index() == TOPICS_PER_PAGE + 5

@@ -1,5 +1,9 @@
 """Setting entry pages (école, université, entreprise) and the prevention topics they list."""
 
+import hashlib
+import json
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +39,23 @@ class EvidenceLevel(models.TextChoices):
     INNOVATIVE = "innovative", _("Innovante (à évaluer)")
 
 
+class OnePage(Sequence):
+    """The page of a list a paginator is asked for, kept without the rest of the list: its
+    length is the whole list's, and only its own slice can be read."""
+
+    def __init__(self, items: list, *, total: int, number: int):
+        self.items, self.total = items, total
+        self.offset = (number - 1) * TOPICS_PER_PAGE
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or (index.start or 0) != self.offset:
+            raise IndexError("only the kept page can be read")
+        return self.items[: index.stop - self.offset]
+
+
 class SettingIndexPage(CachedPageMixin, Page):
     """The way in for one audience: an introduction and a filterable list of topics."""
 
@@ -56,20 +77,41 @@ class SettingIndexPage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.forms import TopicFilterForm
         from livinglab.cms.selectors import setting_age_groups, topics_for_listing
-        from livinglab.cms.sitewide import site_data
+        from livinglab.cms.sitewide import per_publish, site_data
 
         context = super().get_context(request, *args, **kwargs)
         shared = site_data(request)
-        age_groups = setting_age_groups(
-            locale_id=self.locale_id, setting=self.setting, site_data=shared
+        age_groups = per_publish(
+            request,
+            self,
+            "ages",
+            lambda: setting_age_groups(
+                locale_id=self.locale_id, setting=self.setting, site_data=shared
+            ),
         )
         form = TopicFilterForm(request.GET or None, vocabulary=shared, age_groups=age_groups)
         filters = form.cleaned_data if form.is_valid() else {}
-        topics = topics_for_listing(
-            locale_id=self.locale_id, setting=self.setting, site_data=shared, **filters
+
+        def listed() -> dict:
+            topics = topics_for_listing(
+                locale_id=self.locale_id, setting=self.setting, site_data=shared, **filters
+            )
+            shown = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+            return {"count": shown.paginator.count, "number": shown.number, "items": list(shown)}
+
+        # One entry per filter combination and page number asked for, as the page cache keeps
+        # one page per such address (`cache_query_parameters`).
+        chosen = sorted(
+            (name, getattr(value, "pk", value)) for name, value in filters.items() if value
         )
+        asked = json.dumps([chosen, request.GET.get("page", "")])
+        key = "topics:" + hashlib.sha256(asked.encode()).hexdigest()
+        shown = per_publish(request, self, key, listed)
         context["filter_form"] = form
-        context["topics"] = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+        context["topics"] = Paginator(
+            OnePage(shown["items"], total=shown["count"], number=shown["number"]),
+            TOPICS_PER_PAGE,
+        ).page(shown["number"])
         context["query_without_page"] = request.GET.copy()
         context["query_without_page"].pop("page", None)
         return context
