@@ -66,12 +66,22 @@ class ToolkitPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from livinglab.cms.selectors import toolkit_cards, toolkit_children
-        from livinglab.cms.sitewide import site_data
+        from livinglab.cms.sitewide import per_publish, site_data
 
         context = super().get_context(request, *args, **kwargs)
         shared = site_data(request)
-        context["cards"] = toolkit_cards(
-            setting=self.setting, theme=self.theme, locale_id=self.locale_id, site_data=shared
-        )
-        context["children"] = toolkit_children(page=self, site_data=shared)
+
+        def listed() -> dict:
+            return {
+                "cards": toolkit_cards(
+                    setting=self.setting,
+                    theme=self.theme,
+                    locale_id=self.locale_id,
+                    site_data=shared,
+                ),
+                "children": list(toolkit_children(page=self, site_data=shared)),
+            }
+
+        # Pooled evidence, campaign pages and costs: all retired by the version (`cms.apps`).
+        context.update(per_publish(request, self, "toolkit", listed))
         return context
