@@ -129,7 +129,8 @@ def load_participants(*, campaign_id: int) -> tuple[pd.DataFrame, int]:
             "pk", "setting"
         )
     )
-    frame["site_setting"] = frame["site_id"].map(settings).fillna("")
+    # Without any site the mapped column is all-NaN float64: cast before filling with text.
+    frame["site_setting"] = frame["site_id"].map(settings).astype(object).fillna("")
     frame["age_band"] = frame["age_band"].fillna("")
     return frame[list(PARTICIPANT_COLUMNS)], withdrawn
 
