@@ -167,7 +167,8 @@ def prepare_baseline(folder: Path) -> tuple[Path, dict]:
 def write_report(lines: list[str]) -> None:
     section = "## Pages\n\n" + "\n".join(lines) + "\n"
     text = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Pages\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    # Only the section's head: its "###" subsections keep the earlier runs' history.
+    pattern = re.compile(r"^## Pages\n.*?(?=^## |^### |\Z)", re.DOTALL | re.MULTILINE)
     text = (
         pattern.sub(lambda _match: section + "\n", text)
         if pattern.search(text)
@@ -185,6 +186,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--repeats", type=int, default=3, help="repeats (min / median)")
     options = parser.parse_args()
+    load_before = os.getloadavg()[0]  # what else the machine was doing (the bench adds ~2)
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     servers = []
     count = options.requests
@@ -225,8 +227,9 @@ def main() -> None:
 
     baselines = [baseline["rps"] for baseline, _pages in repeats]
     lines = [
-        f"Run on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} cores "
-        f"(shared with other jobs while measuring), Python {platform.python_version()}, SQLite, "
+        f"Run on {time.strftime('%Y-%m-%d %H:%M')}: {platform.machine()}, {os.cpu_count()} cores "
+        f"(load average {load_before:.1f} before the bench started, "
+        f"{os.getloadavg()[0]:.1f} at its end), Python {platform.python_version()}, SQLite, "
         f"gunicorn {WORKERS} sync workers, {count} requests per page from {CLIENT_THREADS} "
         f"client threads (as many as workers) on 127.0.0.1, {len(repeats)} repeats. "
         "`bench/bench_pages.py`, run by `make bench`.",
