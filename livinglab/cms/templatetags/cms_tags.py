@@ -16,12 +16,11 @@ from wagtail.models import Page
 
 from livinglab.cms.cache import page_cache_version
 from livinglab.cms.i18n import localized_name as _localized_name
-from livinglab.cms.sitewide import site_data
+from livinglab.cms.sitewide import per_publish, site_data
 
 TOPIC_CARD_TEMPLATE = "cms/includes/topic_card.html"
 TOPIC_CARD_KEY = "cms:card:{version}:{site}:{language}:{pk}:{published}"
 CAMPAIGN_PUBLIC_TEMPLATE = "cms/includes/campaign_public.html"
-CAMPAIGN_PUBLIC_KEY = "cms:campaign:{version}:{site}:{language}:{pk}:{published}"
 
 register = template.Library()
 
@@ -141,28 +140,15 @@ def campaign_public_sections(context, page) -> str:
     They read about ten tables of the campaigns and evaluation apps, all of whose changes bump
     the page cache's version (campaign, partner, session, decision, action and budget edits,
     results published or withdrawn, erasure: `cms.apps`): the HTML is computed once per
-    publish and kept under that version, the site, the language and the page, for as long as a
-    cached page. A preview (a draft's introduction) is always rendered afresh.
+    publish (`sitewide.per_publish`). A preview (a draft's introduction) is rendered afresh.
     """
-    request = context.get("request")
-    key = None
-    if page.pk and request is not None and not getattr(request, "is_preview", False):
-        data = site_data(request)
-        key = CAMPAIGN_PUBLIC_KEY.format(
-            version=page_cache_version(),
-            site=data.site.pk if data.site is not None else "",
-            language=get_language() or "",
-            pk=page.pk,
-            published=page.last_published_at.timestamp() if page.last_published_at else "",
-        )  # fmt: skip
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
-    from livinglab.cms.selectors import campaign_public_summary
 
-    template = context.template.engine.get_template(CAMPAIGN_PUBLIC_TEMPLATE)
-    with context.push(**campaign_public_summary(campaign_id=page.campaign_id)):
-        html = template.render(context)
-    if key is not None:
-        cache.set(key, html, settings.CMS_PAGE_CACHE_SECONDS)
+    def render() -> str:
+        from livinglab.cms.selectors import campaign_public_summary
+
+        template = context.template.engine.get_template(CAMPAIGN_PUBLIC_TEMPLATE)
+        with context.push(**campaign_public_summary(campaign_id=page.campaign_id)):
+            return template.render(context)
+
+    html = per_publish(context.get("request"), page, "campaign-html", render)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
