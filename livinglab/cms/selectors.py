@@ -248,6 +248,15 @@ def topic_details(*, topic: TopicPage, site_data: SiteData) -> dict:
     }
 
 
+def topic_article_data(*, topic: TopicPage, site_data: SiteData) -> dict:
+    """What the topic page's article shows besides its own fields (`cms_tags.topic_article`)."""
+    found = topic_details(topic=topic, site_data=site_data)
+    found["kits"] = list(found["kits"])
+    return found | topic_network_evidence(
+        themes=found["themes"], locale_id=topic.locale_id, site_data=site_data
+    )
+
+
 def campaign_pages_live(*, locale_id: int, site_data: SiteData) -> QuerySet[CampaignPage]:
     pages = in_language(CampaignPage.objects, locale_id=locale_id, site_data=site_data)
     return site_data.public(pages).select_related("campaign")

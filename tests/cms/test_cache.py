@@ -133,6 +133,29 @@ def test_a_topic_preview_is_never_served_the_kept_lists(client, site):
     assert site.campaign_page.title not in client.get(f"{topic.url}?c=1").content.decode()
 
 
+def test_a_topic_s_article_is_rendered_once_per_publish_and_a_new_revision_shows_at_once(
+    client, site, django_assert_max_num_queries
+):
+    """The article (`cms_tags.topic_article`: rich text, body, hero image, kits, evidence) is
+    kept as HTML under the page's last publication: a second rendering reads no image
+    rendition and no relation, and publishing a new "how to" shows it on the next request."""
+    topic = site.topics[0]
+    client.get(f"{topic.url}?a=1")
+    with django_assert_max_num_queries(3) as queries:  # routing only: page chain and page
+        assert client.get(f"{topic.url}?a=2").status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "wagtailimages_rendition" not in read and "cms_topicpage_" not in read
+    assert "cms_kitdocument" not in read and "evaluation_" not in read
+
+    topic.how_to = "<p>Nouvelle façon de l'animer</p>"
+    topic.save_revision().publish()
+    assert "Nouvelle façon de l'animer" in client.get(f"{topic.url}?a=3").content.decode()
+    topic.how_to = "<p>Brouillon non publié</p>"
+    topic.save_revision()
+    assert "Brouillon non publié" in topic.make_preview_request().content.decode()
+    assert "Brouillon non publié" not in client.get(f"{topic.url}?a=4").content.decode()
+
+
 def test_a_listing_keeps_each_filter_and_page_apart_and_shows_a_new_topic_at_once(
     client, site, django_assert_max_num_queries
 ):

@@ -192,8 +192,6 @@ class TopicPage(CachedPageMixin, Page):
     ]
     parent_page_types = ["cms.SettingIndexPage"]
     subpage_types = ["cms.ResourceKitPage"]
-    # Read with the page when routing serves it (see `sitewide.route_below`).
-    route_select_related = ("image",)
     api_fields = [
         "summary",
         APIField(
@@ -224,20 +222,3 @@ class TopicPage(CachedPageMixin, Page):
         super().clean()
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("Une image doit avoir un texte alternatif.")})
-
-    def get_context(self, request, *args, **kwargs):
-        from livinglab.cms.selectors import topic_details, topic_network_evidence
-        from livinglab.cms.sitewide import per_publish, site_data
-
-        context = super().get_context(request, *args, **kwargs)
-        shared = site_data(request)
-
-        def details() -> dict:
-            found = topic_details(topic=self, site_data=shared)
-            found["kits"] = list(found["kits"])
-            return found | topic_network_evidence(
-                themes=found["themes"], locale_id=self.locale_id, site_data=shared
-            )
-
-        context.update(per_publish(request, self, "topic", details))
-        return context

@@ -21,6 +21,7 @@ from livinglab.cms.sitewide import per_publish, site_data
 TOPIC_CARD_TEMPLATE = "cms/includes/topic_card.html"
 TOPIC_CARD_KEY = "cms:card:{version}:{site}:{language}:{pk}:{published}"
 CAMPAIGN_PUBLIC_TEMPLATE = "cms/includes/campaign_public.html"
+TOPIC_ARTICLE_TEMPLATE = "cms/includes/topic_article.html"
 
 register = template.Library()
 
@@ -151,4 +152,27 @@ def campaign_public_sections(context, page) -> str:
             return template.render(context)
 
     html = per_publish(context.get("request"), page, "campaign-html", render)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
+
+
+@register.simple_tag(takes_context=True)
+def topic_article(context, page) -> str:
+    """The topic page's article (`TOPIC_ARTICLE_TEMPLATE`): its own fields, rich text and
+    StreamField body, hero image, kits, related campaigns and the network's evidence cards.
+
+    The page's fields change only when it is published again (`last_published_at` is in the
+    key) and what it shows of other pages and apps only through what bumps the page cache's
+    version, so the HTML is computed once per publish (`sitewide.per_publish`). A preview
+    (a draft being edited) is rendered afresh.
+    """
+
+    def render() -> str:
+        from livinglab.cms.selectors import topic_article_data
+
+        template = context.template.engine.get_template(TOPIC_ARTICLE_TEMPLATE)
+        data = topic_article_data(topic=page, site_data=site_data(context["request"]))
+        with context.push(**data):
+            return template.render(context)
+
+    html = per_publish(context.get("request"), page, "topic-html", render)
     return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
