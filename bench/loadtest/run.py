@@ -6,7 +6,8 @@
    requirements; LOADTEST_FRESH=1 rebuilds it); static files are collected only when the
    static folders, settings or requirements changed;
 2. start one Celery worker and gunicorn on a free 127.0.0.1 port (production settings);
-3. warm every gunicorn worker up, then run locust headless (50 users, 60 s);
+3. warm every gunicorn worker up and render the public pages into the page cache
+   (`manage.py warm_pages`, as a deploy does), then run locust headless (50 users, 60 s);
 4. stop the servers, then check the database (`dbcheck.py verify`) and print the summary.
 
 Exits non-zero on any server error, unexpected 4xx, locust failure, or a questionnaire
@@ -327,6 +328,9 @@ def main() -> int:
     )  # fmt: skip
     wait_healthy(base, gunicorn)
     warm_up(base)
+    # What a deploy runs next (README, "Deploying at scale"): the public pages rendered into the
+    # page cache, at the address visitors use.
+    run([PYTHON, "manage.py", "warm_pages", f"--base-url={base}"], env, OUT / "warm-pages.log")
     (OUT / "access.log").write_text("")  # count only the measured requests
     log(f"gunicorn ready on {base} ({WORKERS} workers × {THREADS} threads), warmed up")
 

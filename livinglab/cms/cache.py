@@ -70,6 +70,9 @@ def bump_page_cache_version(**_signal_kwargs) -> None:
     _new_version()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_new_version, robust=True)
+    from livinglab.cms.warming import schedule_warming
+
+    schedule_warming()  # with CMS_WARM_PAGES, the pages are rendered again once it commits
 
 
 def create_cache_tables(*, using: str = "default", **_signal_kwargs) -> None:

@@ -176,9 +176,15 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # CMS: anonymous page cache lifetime (also invalidated on publish) and testimony spam guards.
 CMS_PAGE_CACHE_SECONDS = env.int("CMS_PAGE_CACHE_SECONDS", default=600)
+# After a publish, render the public pages into that cache on the Celery worker (`cms/warming.py`;
+# on in production), at the addresses visitors use: the page cache keys pages by host.
+CMS_WARM_PAGES = env.bool("CMS_WARM_PAGES", default=False)
+CMS_WARM_DELAY_SECONDS = env.int("CMS_WARM_DELAY_SECONDS", default=3)
+CMS_WARM_PAGES_LIMIT = env.int("CMS_WARM_PAGES_LIMIT", default=1000)
 CMS_TESTIMONY_MIN_SECONDS = env.float("CMS_TESTIMONY_MIN_SECONDS", default=3.0)
 CMS_TESTIMONY_RATE_LIMIT = (env.int("CMS_TESTIMONY_PER_HOUR", default=5), 3600)
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL  # CMS: absolute URLs in API v2 answers
+CMS_WARM_BASE_URLS = env.list("CMS_WARM_BASE_URLS", default=[WAGTAILADMIN_BASE_URL])
 
 # Celery: long jobs must survive a dead worker (see docs/architecture.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

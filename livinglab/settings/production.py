@@ -22,6 +22,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     )
 # Deployments sharing one Redis database keep their keys apart.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+# A publish queues the rendering of the public pages into that cache (`cms/warming.py`).
+CMS_WARM_PAGES = env.bool("CMS_WARM_PAGES", default=True)
 
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
