@@ -1,5 +1,6 @@
 """Shared fixtures: media in a temporary folder, and a real Celery worker process."""
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import override_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESTARTS_DATABASE = "restarts_database"
@@ -158,3 +161,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         yield process
     finally:
         stop_worker(process)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the module and rolled back after it (a module using it
+    overrides `_media_in_tmp` so that its images stay where this wrote them)."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", force=True, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)

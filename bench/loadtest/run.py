@@ -6,8 +6,9 @@
    requirements; LOADTEST_FRESH=1 rebuilds it); static files are collected only when the
    static folders, settings or requirements changed;
 2. start one Celery worker and gunicorn on a free 127.0.0.1 port (production settings);
-3. warm every gunicorn worker up and render the public pages into the page cache
-   (`manage.py warm_pages`, as a deploy does), then run locust headless (50 users, 60 s);
+3. let the worker run what the preparation queued, warm every gunicorn worker up, render the
+   public pages into the page cache (`manage.py warm_pages`, as a deploy does), then run locust
+   headless (50 users, 60 s);
 4. stop the servers, then check the database (`dbcheck.py verify`) and print the summary.
 
 Exits non-zero on any server error, unexpected 4xx, locust failure, or a questionnaire
@@ -16,7 +17,8 @@ process started here is stopped on exit (Ctrl-C included). Outputs land in var/l
 Environment knobs: LOADTEST_USERS (50), LOADTEST_SPAWN_RATE (10), LOADTEST_DURATION (60s),
 LOADTEST_WORKERS (4), LOADTEST_THREADS (2), LOADTEST_PG (postgres://postgres@127.0.0.1:5432),
 LOADTEST_DB (livinglab_loadtest), LOADTEST_REDIS (redis://127.0.0.1:6379/5), LOADTEST_FRESH,
-LOADTEST_DOUBLE_CLICK (share of participants posting their baseline twice at once; 0.1).
+LOADTEST_DOUBLE_CLICK (share of participants posting their baseline twice at once; 0.1),
+LOADTEST_WORKER_LOGLEVEL (WARNING; INFO lists the worker's tasks in var/loadtest/celery.log).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432").rstrip(
 DB_NAME = os.environ.get("LOADTEST_DB", "livinglab_loadtest")
 REDIS = os.environ.get("LOADTEST_REDIS", "redis://127.0.0.1:6379/5")
 TEMPLATE_DB = f"{DB_NAME}_template"
+WORKER_LOGLEVEL = os.environ.get("LOADTEST_WORKER_LOGLEVEL", "WARNING")  # INFO lists its tasks
 FRESH = os.environ.get("LOADTEST_FRESH", "") not in ("", "0")
 MEDIA = OUT / "var" / "media"
 STATIC = OUT / "var" / "static"
@@ -284,6 +287,26 @@ def warm_up(base: str) -> None:
         raise SystemExit(f"warm-up requests failed: {sorted(set(bad))}")
 
 
+def drain_worker(timeout: float = 300) -> None:
+    """Wait until the worker has run what the preparation queued (the demo's dataset snapshots
+    and pooled evidence, the page cache warming they lead to): a backlog is not load.
+
+    Kombu's Redis transport keeps waiting messages in a list named after the queue and the
+    ones a worker holds (running, or waiting for their countdown) in the `unacked` hash."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    deadline = time.monotonic() + timeout
+    idle = 0
+    while time.monotonic() < deadline:
+        busy = client.llen("livinglab-loadtest") + client.hlen("unacked")
+        idle = idle + 1 if busy == 0 else 0
+        if idle >= 3:  # empty three times a second apart: nothing left that queues more
+            return
+        time.sleep(1)
+    raise SystemExit(f"the worker still had tasks after {timeout:.0f} s (see {OUT / 'celery.log'})")
+
+
 TARGETS: dict = {}
 
 
@@ -313,7 +336,7 @@ def main() -> int:
     start(
         "celery",
         [PYTHON, "-m", "celery", "-A", "livinglab", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--queues=livinglab-loadtest", "--hostname=loadtest@%h"],
+         f"--loglevel={WORKER_LOGLEVEL}", "--queues=livinglab-loadtest", "--hostname=loadtest@%h"],
         env,
     )  # fmt: skip
     gunicorn = start(
@@ -327,6 +350,7 @@ def main() -> int:
         stop=signal.SIGINT,  # quick shutdown: locust has finished, nothing is in flight
     )  # fmt: skip
     wait_healthy(base, gunicorn)
+    drain_worker()
     warm_up(base)
     # What a deploy runs next (README, "Deploying at scale"): the public pages rendered into the
     # page cache, at the address visitors use.

@@ -30,6 +30,7 @@ from livinglab.cms.cache import page_cache_version
 logger = logging.getLogger(__name__)
 
 SCHEDULED_KEY = "cms:pages:warm-scheduled"
+WARMED_KEY = "cms:pages:warmed-version"  # the version whose pages were all rendered
 
 
 @dataclass
@@ -89,7 +90,12 @@ def warm_pages(*, base_urls: list[str] | None = None) -> WarmReport:
     started = time.perf_counter()
     report = WarmReport()
     version = page_cache_version()
-    for base_url in base_urls or settings.CMS_WARM_BASE_URLS:
+    base_urls = base_urls or settings.CMS_WARM_BASE_URLS
+    done = (version, sorted(base_urls))
+    if cache.get(WARMED_KEY) == done:
+        report.seconds = time.perf_counter() - started
+        return report  # a warming queued before the last one ran: nothing changed since
+    for base_url in base_urls:
         parts = urlsplit(base_url)
         site = site_for(base_url)
         if site is None:
@@ -108,6 +114,8 @@ def warm_pages(*, base_urls: list[str] | None = None) -> WarmReport:
                 report.already += 1
             else:  # not stored: an error, a redirect, a page that declined the cache
                 report.failed.append(f"{base_url.rstrip('/')}{path}: {response.status_code}")
+    if not report.stopped and not report.failed:
+        cache.set(WARMED_KEY, done, settings.CMS_PAGE_CACHE_SECONDS)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -3,14 +3,26 @@
 A page is measured as it renders right after a publish once the site-wide data is cached: the
 page cache is bypassed (`CMS_PAGE_CACHE_SECONDS = 0`), a first request warms the site-wide data
 and the image renditions, the second one is counted. The budgets are the issue's targets.
+
+Then the pages rendered into the page cache before anybody asks, after a deploy (`manage.py
+warm_pages`) or a publish (`cms.warm_pages`, `tests/cms/test_warming_worker.py` with a worker):
+the first visitor is served from the cache. On the same demo, loaded once for the module.
 """
 
+import io
+
 import pytest
-from wagtail.models import PageViewRestriction
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.signals import request_finished
+from django.test import RequestFactory
+from wagtail.models import Locale, PageViewRestriction
 
 from livinglab.campaigns.models import Theme
 from livinglab.cms import sitewide
+from livinglab.cms.cache import page_cache_key
 from livinglab.cms.models import CampaignPage, SettingIndexPage, ToolkitPage, TopicPage
+from livinglab.cms.warming import warm_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +146,65 @@ def test_topic_preview_shows_the_relations_being_edited(demo):
     start = html.index('class="facts"')
     facts = html[start : html.index("</dl>", start)]
     assert other.name in facts
+
+
+def stored(url: str, language: str = "fr") -> bool:
+    """Whether the page cache holds `url` for an anonymous visitor, without asking for it."""
+    request = RequestFactory().get(url, HTTP_HOST="testserver")
+    request.LANGUAGE_CODE = language
+    return cache.get(page_cache_key(request)) is not None
+
+
+def test_warm_pages_stores_every_public_page_in_both_languages_and_no_private_one(
+    demo, client, settings, django_assert_num_queries
+):
+    settings.CMS_WARM_BASE_URLS = ["http://testserver"]
+    workplace = SettingIndexPage.objects.live().get(setting="workplace", locale__language_code="fr")
+    private_topic = TopicPage.objects.live().child_of(workplace).first()
+    PageViewRestriction.objects.create(page=workplace, restriction_type=PageViewRestriction.LOGIN)
+    school = SettingIndexPage.objects.live().get(setting="school", locale__language_code="fr")
+    topic = TopicPage.objects.live().child_of(school).first()
+    english_topic = topic.get_translation(Locale.objects.get(language_code="en"))
+    campaign = CampaignPage.objects.live().filter(locale__language_code="fr").first()
+    cache.clear()
+
+    out = io.StringIO()
+    call_command("warm_pages", stdout=out)
+    assert "0 already cached" in out.getvalue()
+    for url, language in [("/", "fr"), ("/en/", "en"), (school.url, "fr"), (topic.url, "fr"),
+                          (english_topic.url, "en"), (campaign.url, "fr")]:  # fmt: skip
+        assert stored(url, language), url
+        with django_assert_num_queries(0):  # served from the cache, not rendered
+            response = client.get(url)
+        assert response["X-Page-Cache"] == "hit" and response.status_code == 200, url
+    assert not stored(workplace.url) and not stored(private_topic.url)
+    assert client.get(private_topic.url).status_code == 302  # to the login page, as before
+
+    again = warm_pages()  # queued behind the first: nothing changed since, nothing requested
+    assert (again.warmed, again.already, again.failed) == (0, 0, [])
+    topic.save_revision().publish()  # a new version: rendered again
+    assert warm_pages().warmed == int(out.getvalue().split()[0])
+
+
+def test_warming_stops_when_the_pages_change_meanwhile(demo, settings):
+    """A publish during the warming retires what it stored: the rest is left to the warming
+    that publish queued."""
+    from livinglab.cms import warming
+    from livinglab.cms.cache import bump_page_cache_version
+
+    settings.CMS_WARM_BASE_URLS = ["http://testserver"]
+    cache.clear()
+    paths = warming.page_paths(warming.site_for("http://testserver"))
+    seen = []
+
+    def publish_after_two(*args, **kwargs):
+        seen.append(1)
+        if len(seen) == 2:
+            bump_page_cache_version()
+
+    request_finished.connect(publish_after_two)
+    try:
+        report = warm_pages()
+    finally:
+        request_finished.disconnect(publish_after_two)
+    assert report.stopped and report.warmed == 2 and len(paths) > 2

@@ -8,48 +8,12 @@ import sys
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from wagtail.models import Site
 
 from livinglab.cms.models import HomePage
 from livinglab.core import views
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-
-
-def test_home_page_and_admin_login_are_served_in_french(client, demo):
-    home = client.get("/")
-    assert home.status_code == 200
-    assert 'lang="fr"' in home.content.decode()
-    assert "LivingLab Prévention" in home.content.decode()
-    login = client.get("/admin/login/")
-    assert login.status_code == 200
-    assert "Identifiant" in login.content.decode() or "Nom d’utilisateur" in login.content.decode()
-
-
-def test_english_is_available_in_the_admin(client, demo):
-    from wagtail.users.models import UserProfile
-
-    user = get_user_model().objects.get(username="admin")
-    client.force_login(user)
-    assert "Tableau de bord" in client.get("/admin/").content.decode()
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    assert "Dashboard" in client.get("/admin/").content.decode()
-
-
-def test_english_visitors_are_served(client, demo):
-    response = client.get("/en/")
-    assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
-    assert "Skip to content" in response.content.decode()
 
 
 def test_healthz_reports_both_checks(client):
@@ -75,20 +39,6 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
-
-
-def test_load_demo_is_idempotent(settings, demo):
-    counts = (get_user_model().objects.count(), HomePage.objects.count(), Site.objects.count())
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-    assert counts == (
-        get_user_model().objects.count(),
-        HomePage.objects.count(),
-        Site.objects.count(),
-    )
-    assert counts[1] == 2  # the French home page and its English copy
-    assert Site.objects.get(is_default_site=True).root_page.specific.__class__ is HomePage
-    roles = set(get_user_model().objects.values_list("username", flat=True))
-    assert {"admin", "gestionnaire", "evaluatrice", "editeur"} <= roles
 
 
 def test_load_demo_refuses_known_passwords_without_debug(settings):
