@@ -134,25 +134,33 @@ def topic_cards(context, items) -> list[str]:
     return cards
 
 
+def kept_include(context, page, name: str, template_name: str, data) -> str:
+    """`template_name` rendered with `data()` added to the context, once per publish of `page`
+    (`sitewide.per_publish`; a preview is rendered afresh)."""
+
+    def render() -> str:
+        template = context.template.engine.get_template(template_name)
+        with context.push(**data()):
+            return template.render(context)
+
+    html = per_publish(context.get("request"), page, name, render)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
+
+
 @register.simple_tag(takes_context=True)
 def campaign_public_sections(context, page) -> str:
     """The campaign page's story, costs and published results (`CAMPAIGN_PUBLIC_TEMPLATE`).
 
     They read about ten tables of the campaigns and evaluation apps, all of whose changes bump
     the page cache's version (campaign, partner, session, decision, action and budget edits,
-    results published or withdrawn, erasure: `cms.apps`): the HTML is computed once per
-    publish (`sitewide.per_publish`). A preview (a draft's introduction) is rendered afresh.
+    results published or withdrawn, erasure: `cms.apps`): the HTML is kept once per publish.
     """
+    from livinglab.cms.selectors import campaign_public_summary
 
-    def render() -> str:
-        from livinglab.cms.selectors import campaign_public_summary
-
-        template = context.template.engine.get_template(CAMPAIGN_PUBLIC_TEMPLATE)
-        with context.push(**campaign_public_summary(campaign_id=page.campaign_id)):
-            return template.render(context)
-
-    html = per_publish(context.get("request"), page, "campaign-html", render)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
+    return kept_include(
+        context, page, "campaign-html", CAMPAIGN_PUBLIC_TEMPLATE,
+        lambda: campaign_public_summary(campaign_id=page.campaign_id),
+    )  # fmt: skip
 
 
 @register.simple_tag(takes_context=True)
@@ -162,17 +170,11 @@ def topic_article(context, page) -> str:
 
     The page's fields change only when it is published again (`last_published_at` is in the
     key) and what it shows of other pages and apps only through what bumps the page cache's
-    version, so the HTML is computed once per publish (`sitewide.per_publish`). A preview
-    (a draft being edited) is rendered afresh.
+    version, so the HTML is kept once per publish.
     """
+    from livinglab.cms.selectors import topic_article_data
 
-    def render() -> str:
-        from livinglab.cms.selectors import topic_article_data
-
-        template = context.template.engine.get_template(TOPIC_ARTICLE_TEMPLATE)
-        data = topic_article_data(topic=page, site_data=site_data(context["request"]))
-        with context.push(**data):
-            return template.render(context)
-
-    html = per_publish(context.get("request"), page, "topic-html", render)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped there
+    return kept_include(
+        context, page, "topic-html", TOPIC_ARTICLE_TEMPLATE,
+        lambda: topic_article_data(topic=page, site_data=site_data(context["request"])),
+    )  # fmt: skip
