@@ -1,6 +1,5 @@
 """Shared fixtures: media in a temporary folder, and a real Celery worker process."""
 
-import io
 import os
 import subprocess
 import sys
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import override_settings
 
@@ -163,13 +161,27 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         stop_worker(process)
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory):
+    """The demo's rows and files, kept from its first load in the session (see
+    `tests/demo_snapshot.py`)."""
+    from tests.demo_snapshot import DemoSnapshot
+
+    return DemoSnapshot(tmp_path_factory.mktemp("demo-snapshot"))
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the module and rolled back after it (a module using it
-    overrides `_media_in_tmp` so that its images stay where this wrote them)."""
+def demo(django_db_setup, django_db_blocker, tmp_path_factory, demo_snapshot):
+    """The demo for the module, rolled back after it (a module using it overrides
+    `_media_in_tmp` so that its images and run files stay where this put them)."""
     media = tmp_path_factory.mktemp("demo-media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+    private = tmp_path_factory.mktemp("demo-private")
+    storages = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": private}},
+    }
+    with override_settings(MEDIA_ROOT=media, STORAGES=storages), django_db_blocker.unblock():
         with transaction.atomic():
-            call_command("load_demo", force=True, stdout=io.StringIO())
+            demo_snapshot.load(media=media, private=private)
             yield
             transaction.set_rollback(True)

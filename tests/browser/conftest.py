@@ -68,10 +68,10 @@ def screenshot(page):
 
 
 @pytest.fixture
-def demo_site(transactional_db, settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    with open(os.devnull, "w") as devnull:
-        call_command("load_demo", stdout=devnull)
-    settings.DEBUG = False
+def demo_site(transactional_db, settings, demo_snapshot):
+    """The whole demo, committed for the live server (loaded once, then restored: see
+    `tests/demo_snapshot.py`)."""
+    demo_snapshot.load(
+        media=Path(settings.MEDIA_ROOT),
+        private=Path(settings.STORAGES["private"]["OPTIONS"]["location"]),
+    )

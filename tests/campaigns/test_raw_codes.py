@@ -2,12 +2,12 @@
 demo tells a coherent story (actions done with attendance, states matching published results,
 every account the README lists printed).
 
-The demo is loaded once (`load_demo`, as `make run` does); `admin` and `gestionnaire` then open
-the campaign admin pages: the listing, each campaign's dashboard, its records' lists and forms
-(opened from the dashboard), marking an action done, the participants import. The visible text
-(tags stripped; attribute and option values are not text) must not show a code where a reader
-expects a label. On the import page, codes inside <code> are the documented file values, shown
-beside their labels: they are left out.
+The demo is loaded once (the `demo` fixture: `load_demo` as `make run` runs it); `admin` and
+`gestionnaire` then open the campaign admin pages: the listing, each campaign's dashboard, its
+records' lists and forms (opened from the dashboard), marking an action done, the participants
+import. The visible text (tags stripped; attribute and option values are not text) must not show
+a code where a reader expects a label. On the import page, codes inside <code> are the
+documented file values, shown beside their labels: they are left out.
 """
 
 import io
@@ -111,10 +111,15 @@ def campaign_pages(campaign: Campaign) -> list[str]:
     return urls
 
 
-def test_demo_admin_pages_show_no_raw_code_and_tell_a_coherent_story(settings):
+@pytest.fixture(autouse=True)
+def _media_in_tmp():
+    """The demo's files stay where the module's `demo` fixture put them."""
+
+
+def test_demo_admin_pages_show_no_raw_code_and_tell_a_coherent_story(settings, demo):
     settings.DEBUG = True
     output = io.StringIO()
-    call_command("load_demo", stdout=output)
+    call_command("load_demo", stdout=output)  # on the demo: what a second `make run` prints
 
     # Every account the README lists, with its password.
     printed = output.getvalue()

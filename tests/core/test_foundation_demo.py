@@ -1,12 +1,11 @@
 """Foundation on the demo (loaded once for the module): pages in French and English, and
-`load_demo` run again changes nothing."""
+`prepare_site` (`load_demo` run again: tests/core/test_demo.py)."""
 
-import os
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Site
 
 from livinglab.cms.models import HomePage
 
@@ -47,16 +46,22 @@ def test_english_visitors_are_served(client, demo):
     assert "Skip to content" in response.content.decode()
 
 
-def test_load_demo_is_idempotent(settings, demo):
-    settings.DEBUG = True  # the demo's known passwords, without --force
-    counts = (get_user_model().objects.count(), HomePage.objects.count(), Site.objects.count())
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-    assert counts == (
-        get_user_model().objects.count(),
-        HomePage.objects.count(),
-        Site.objects.count(),
+def test_prepare_site_migrates_loads_the_demo_and_compiles_stale_catalogues(
+    settings, tmp_path, demo
+):
+    from livinglab.demo.management.commands.prepare_site import stale_catalogues
+
+    settings.DEBUG = True
+    settings.VAR_DIR = tmp_path  # no demo stamp yet: the demo is loaded (again, on the demo)
+    messages = tmp_path / "en" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     )
-    assert counts[1] == 2  # the French home page and its English copy
-    assert Site.objects.get(is_default_site=True).root_page.specific.__class__ is HomePage
-    roles = set(get_user_model().objects.values_list("username", flat=True))
-    assert {"admin", "gestionnaire", "evaluatrice", "editeur"} <= roles
+    settings.LOCALE_PATHS = [tmp_path]
+    assert stale_catalogues()
+    output = io.StringIO()
+    call_command("prepare_site", stdout=output)
+    assert not stale_catalogues() and (messages / "django.mo").exists()
+    assert "Démo chargée." in output.getvalue()
+    assert sorted(HomePage.objects.values_list("locale__language_code", flat=True)) == ["en", "fr"]

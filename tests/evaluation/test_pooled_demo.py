@@ -1,10 +1,7 @@
 """Acceptance 1 (second half): the demo pools at least three published campaigns for two
 indicators, and draws their forest plots."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -13,9 +10,12 @@ from livinglab.evaluation.models import PooledEvidence
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_pools_three_campaigns_for_two_indicators_with_forest_plots(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+@pytest.fixture(autouse=True)
+def _media_in_tmp():
+    """The demo's files (its forest plots) stay where the module's `demo` fixture put them."""
+
+
+def test_demo_pools_three_campaigns_for_two_indicators_with_forest_plots(demo):
     overall = PooledEvidence.objects.filter(setting="", theme=None, campaigns__gte=3)
     assert {evidence.indicator.code for evidence in overall} >= {
         "mvpa_minutes",

@@ -1,6 +1,6 @@
 """No raw code in the French evaluation admin of the demo, nor in its charts (#17, acceptance 4).
 
-The demo is loaded once (`load_demo`); `admin`, `gestionnaire` and `evaluatrice` open every
+The demo is loaded once (the `demo` fixture); `admin`, `gestionnaire` and `evaluatrice` open every
 evaluation page of each demo campaign they may see: the measurement list and page, the
 responses import page, the protocol builder and its lock confirmation, the runs list, each
 campaign's runs, each run's results page and publication confirmation; then the SVG charts of
@@ -12,13 +12,11 @@ In SVG charts drawn by matplotlib, the text is drawn as paths: the words are in 
 before each text group (`<!-- Avant -->`), or in <text> elements; both are scanned.
 """
 
-import io
 import re
 from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -84,10 +82,12 @@ def evaluation_pages(campaign: Campaign) -> list[str]:
     return urls
 
 
-def test_demo_evaluation_pages_and_charts_show_no_raw_code(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
+@pytest.fixture(autouse=True)
+def _media_in_tmp():
+    """The demo's files (its runs' charts) stay where the module's `demo` fixture put them."""
+
+
+def test_demo_evaluation_pages_and_charts_show_no_raw_code(demo):
     campaigns = list(Campaign.objects.order_by("pk"))
     runs = list(EvaluationRun.objects.filter(status=EvaluationRun.Status.SUCCEEDED))
     assert runs, "the demo has succeeded runs"
