@@ -27,18 +27,20 @@ DJANGO_APPS = [
     "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
+    # Five Wagtail apps through configs that skip the API v3 we do not install (start-up time,
+    # livinglab/wagtail_adjustments/api_v3.py); same apps, labels, models and templates.
     "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
+    "livinglab.wagtail_adjustments.api_v3.RedirectsConfig",  # wagtail.contrib.redirects
     "wagtail.contrib.search_promotions",  # editors promote pages for a query ("tabagisme")
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
-    "wagtail.locales",
+    "livinglab.wagtail_adjustments.api_v3.LocalesConfig",  # wagtail.locales
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    "livinglab.wagtail_adjustments.api_v3.SnippetsConfig",  # wagtail.snippets
+    "livinglab.wagtail_adjustments.api_v3.DocumentsConfig",  # wagtail.documents
+    "livinglab.wagtail_adjustments.api_v3.ImagesConfig",  # wagtail.images
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",

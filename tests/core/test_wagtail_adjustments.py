@@ -83,3 +83,56 @@ def test_spreadsheet_exports_escape_formulas_and_are_pinned():
         "livinglab/wagtail_adjustments/spreadsheets.py."
     )
     assert patched(SpreadsheetExportMixin(), "title", "=1+1", "csv") == "'=1+1"
+
+
+# Wagtail's ready() of the apps installed through livinglab/wagtail_adjustments/api_v3.py (our
+# copy is each one up to its API v3 routers), as of Wagtail 8.0.1.
+READY_FINGERPRINTS = {
+    "WagtailImagesAppConfig": "52e409385bb1ad62",
+    "WagtailDocsAppConfig": "4cdf87a46dbf81ef",
+    "WagtailSnippetsAppConfig": "1ac35b5ed4034956",
+    "WagtailLocalesAppConfig": "212230a703ac39a7",
+    "WagtailRedirectsAppConfig": "19d1a78049d84e47",
+}
+
+
+@pytest.mark.parametrize("label", ["wagtailimages", "wagtaildocs", "wagtailsnippets",
+                                   "wagtaillocales", "wagtailredirects"])  # fmt: skip
+def test_wagtail_apps_run_their_ready_without_the_api_v3_and_are_pinned(label):
+    from django.apps import apps
+
+    from livinglab.wagtail_adjustments.api_v3 import WithoutApiV3
+
+    config = apps.get_app_config(label)
+    assert isinstance(config, WithoutApiV3)
+    upstream = next(base for base in type(config).__mro__ if base.__name__ in READY_FINGERPRINTS)
+    source = inspect.getsource(upstream.ready)
+    assert fingerprint(source) == READY_FINGERPRINTS[upstream.__name__], (
+        f"Wagtail changed {upstream.__module__}.{upstream.__name__}.ready: compare it with "
+        "livinglab/wagtail_adjustments/api_v3.py, port the change, then update the fingerprint "
+        "(or retire the config if Wagtail now asks whether wagtail.api.v3 is installed)."
+    )
+    assert "wagtail.api.v3.api import api" in source  # still unconditional upstream
+    assert not apps.is_installed("wagtail.api.v3")
+
+
+def test_what_the_wagtail_apps_ready_sets_up_is_there_without_the_api_v3():
+    from wagtail.admin.forms.models import registry as form_overrides
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.contrib.redirects.signal_handlers import autocreate_redirects_on_page_move
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.images.widgets import AdminImageChooser
+    from wagtail.models.reference_index import ReferenceIndex
+    from wagtail.permissions import policy_registry
+    from wagtail.signals import post_page_move
+
+    from livinglab.cms.models import TopicPage
+
+    image, document = get_image_model(), get_document_model()
+    assert ReferenceIndex.is_indexed(image) and ReferenceIndex.is_indexed(document)
+    for model in (image, document, Redirect):
+        assert policy_registry.get_by_type(model, fallback=False) is not None, model
+    assert form_overrides.get(TopicPage._meta.get_field("image"))["widget"] is AdminImageChooser
+    sync_receivers, _async_receivers = post_page_move._live_receivers(TopicPage)
+    assert autocreate_redirects_on_page_move in sync_receivers
