@@ -51,3 +51,27 @@ def test_setup_urls_and_hooks_do_not_import_the_scientific_stack():
     assert completed.returncode == 0, completed.stderr
     loaded = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {name: modules for name, modules in loaded.items() if modules} == {}
+
+
+def test_setup_alone_does_not_import_the_api_v2_serializers():
+    """A worker or a command never serves the API v2: Django REST framework's serializers (and
+    the psycopg they import, even on SQLite) wait for the URLconf (`LazyApiFields` in
+    livinglab/cms/models/topics.py)."""
+    probe = (
+        "import json, sys, django; django.setup(); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith("
+        "('rest_framework.serializers', 'psycopg', 'django.contrib.postgres')))))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "livinglab.settings.dev"}
+    environment.pop("DATABASE_URL", None)  # on PostgreSQL, Django itself imports psycopg
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == []

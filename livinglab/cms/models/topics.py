@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from rest_framework.serializers import SlugRelatedField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -22,6 +21,26 @@ from livinglab.cms.blocks import RICH_TEXT_FEATURES, ContentBlocks
 from livinglab.cms.models.base import AgeGroup, CachedPageMixin
 
 TOPICS_PER_PAGE = 12
+
+
+class LazyApiFields:
+    """A page's `api_fields`, built when the API v2 first reads them: its serializers come from
+    Django REST framework (with `django.contrib.postgres` and psycopg: about 0.2 s), which a
+    worker, a command or `django.setup()` never needs (issue #15)."""
+
+    def __init__(self, build):
+        self.build = build
+        self.fields = None
+
+    def __get__(self, instance, owner):
+        if self.fields is None:
+            from rest_framework.serializers import SlugRelatedField
+
+            def slugs(slug_field: str) -> SlugRelatedField:
+                return SlugRelatedField(many=True, read_only=True, slug_field=slug_field)
+
+            self.fields = self.build(slugs)
+        return self.fields
 
 
 class TopicFormat(models.TextChoices):
@@ -192,27 +211,22 @@ class TopicPage(CachedPageMixin, Page):
     ]
     parent_page_types = ["cms.SettingIndexPage"]
     subpage_types = ["cms.ResourceKitPage"]
-    api_fields = [
-        "summary",
-        APIField(
-            "themes", serializer=SlugRelatedField(many=True, read_only=True, slug_field="slug")
-        ),
-        APIField(
-            "age_groups", serializer=SlugRelatedField(many=True, read_only=True, slug_field="code")
-        ),
-        APIField(
-            "target_settings",
-            serializer=SlugRelatedField(many=True, read_only=True, slug_field="code"),
-        ),
-        "audience",
-        "format",
-        "duration_minutes",
-        "material",
-        "how_to",
-        "body",
-        "sources",
-        "evidence_level",
-    ]
+    api_fields = LazyApiFields(
+        lambda slugs: [
+            "summary",
+            APIField("themes", serializer=slugs("slug")),
+            APIField("age_groups", serializer=slugs("code")),
+            APIField("target_settings", serializer=slugs("code")),
+            "audience",
+            "format",
+            "duration_minutes",
+            "material",
+            "how_to",
+            "body",
+            "sources",
+            "evidence_level",
+        ]
+    )
 
     class Meta:
         verbose_name = _("thème de prévention")
