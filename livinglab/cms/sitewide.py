@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.http.request import split_domain_port
+from django.urls import reverse
 from django.utils import translation
 from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -184,17 +185,32 @@ def per_publish(request, page: Page, name: str, compute):
 
 
 class SiteDataMiddleware:
-    """Give Wagtail's page view the cached site (and through it the cached home page)."""
+    """Give Wagtail's page view the cached site (and through it the cached home page), and the
+    other public views too: their layout links pages (`pageurl`), which otherwise looks the
+    site up in the database on each request (a questionnaire, the search, a report).
+
+    Not the admin's views, where Wagtail expects the site as stored (its root page, not the
+    copy in the visitor's language the cached site carries), nor a view marked
+    `without_cached_site` (the health check must answer without the cache or the pages)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = None
 
     def __call__(self, request):
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is wagtail_views.serve and not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_data(request).site  # Wagtail's own per-request cache
+        if hasattr(request, "_wagtail_site"):
+            return
+        if view_func is not wagtail_views.serve:
+            if getattr(view_func, "without_cached_site", False):
+                return
+            if self.admin_prefix is None:
+                self.admin_prefix = reverse("wagtailadmin_home")
+            if request.path.startswith(self.admin_prefix):
+                return
+        request._wagtail_site = site_data(request).site  # Wagtail's own per-request cache
 
 
 def route_below(home: Page, request, path_components: list[str]) -> RouteResult | None:

@@ -49,3 +49,6 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+healthz.without_cached_site = True  # livinglab.cms.sitewide.SiteDataMiddleware: no cache needed

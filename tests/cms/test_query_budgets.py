@@ -208,3 +208,20 @@ def test_warming_stops_when_the_pages_change_meanwhile(demo, settings):
     finally:
         request_finished.disconnect(publish_after_two)
     assert report.stopped and report.warmed == 2 and len(paths) > 2
+
+
+def test_a_questionnaire_s_layout_reads_the_site_from_the_cache(demo, client):
+    """A view of another app rendering the site's layout (menu, language links) gets the site
+    from the site-wide data kept per publish (`SiteDataMiddleware`), not a query per visitor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from livinglab.campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(slug="sommeil-serein", status=Campaign.Status.RUNNING)
+    url = f"/questionnaire/{campaign.slug}/baseline/"
+    assert client.get(url).status_code == 200  # the first visitor computes the site-wide data
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and "csrfmiddlewaretoken" in response.content.decode()
+    assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
