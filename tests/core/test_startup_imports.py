@@ -37,19 +37,25 @@ print(json.dumps({{name: sorted(m for m in sys.modules if m == name or m.startsw
 """
 
 
-def test_setup_urls_and_hooks_do_not_import_the_scientific_stack():
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "livinglab.settings.dev"}
+def run_probe(code: str, **environment: str | None):
+    """What `code`, run in a fresh interpreter under the dev settings, prints last (as JSON)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "livinglab.settings.dev", **environment}
+    env = {name: value for name, value in env.items() if value is not None}
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         cwd=REPO_ROOT,
-        env=environment,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    loaded = json.loads(completed.stdout.strip().splitlines()[-1])
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_setup_urls_and_hooks_do_not_import_the_scientific_stack():
+    loaded = run_probe(PROBE)
     assert {name: modules for name, modules in loaded.items() if modules} == {}
 
 
@@ -62,16 +68,5 @@ def test_setup_alone_does_not_import_the_api_v2_serializers():
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith("
         "('rest_framework.serializers', 'psycopg', 'django.contrib.postgres')))))"
     )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "livinglab.settings.dev"}
-    environment.pop("DATABASE_URL", None)  # on PostgreSQL, Django itself imports psycopg
-    completed = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert json.loads(completed.stdout.strip().splitlines()[-1]) == []
+    # On SQLite: on PostgreSQL, Django itself imports psycopg.
+    assert run_probe(probe, DATABASE_URL=None) == []
