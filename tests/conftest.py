@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections, transaction
-from django.test import override_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESTARTS_DATABASE = "restarts_database"
@@ -174,13 +173,11 @@ def demo_snapshot(tmp_path_factory):
 def demo(django_db_setup, django_db_blocker, tmp_path_factory, demo_snapshot):
     """The demo for the module, rolled back after it (a module using it overrides
     `_media_in_tmp` so that its images and run files stay where this put them)."""
+    from tests.demo_snapshot import files_in
+
     media = tmp_path_factory.mktemp("demo-media")
     private = tmp_path_factory.mktemp("demo-private")
-    storages = {
-        **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": private}},
-    }
-    with override_settings(MEDIA_ROOT=media, STORAGES=storages), django_db_blocker.unblock():
+    with files_in(media, private), django_db_blocker.unblock():
         with transaction.atomic():
             demo_snapshot.load(media=media, private=private)
             yield

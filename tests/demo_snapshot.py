@@ -28,6 +28,14 @@ from django.test import override_settings
 NOT_COPIED = {"django_migrations"}  # written by `migrate` only; the same in every state
 
 
+def files_in(media: Path, private: Path) -> override_settings:
+    """Settings putting public media under `media` and the private storage under `private`."""
+    private_storage = {**settings.STORAGES["private"], "OPTIONS": {"location": private}}
+    return override_settings(
+        MEDIA_ROOT=media, STORAGES={**settings.STORAGES, "private": private_storage}
+    )
+
+
 @dataclass
 class DemoSnapshot:
     """Lazily taken on the first `load`; `folder` keeps the demo's files of that load."""
@@ -39,12 +47,8 @@ class DemoSnapshot:
 
     def load(self, *, media: Path, private: Path) -> None:
         """The demo in the current transaction, its files under `media` and `private`."""
-        storages = {
-            **settings.STORAGES,
-            "private": {**settings.STORAGES["private"], "OPTIONS": {"location": private}},
-        }
         if not self.taken:
-            with override_settings(MEDIA_ROOT=media, STORAGES=storages):
+            with files_in(media, private):
                 call_command("load_demo", force=True, stdout=io.StringIO())
             self._take(media, private)
         else:
