@@ -31,13 +31,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 # Every figure of docs/benchmarks.md, each a ratio (or time) measured in this run: start-up,
-# imports on SQLite then PostgreSQL, evaluation, pages, hostile uploads, then the load test.
+# evaluation and imports on SQLite then PostgreSQL, pages, hostile uploads, then the load test.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/livinglab
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; \
 		env -u DATABASE_URL $(BIN)/python $$script || exit 1; done
 	@echo "== bench/bench_import.py on PostgreSQL (a throw-away database next to $(BENCH_DATABASE_URL))"
 	@DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_import.py
+	@echo "== bench/bench_evaluation.py on PostgreSQL (a throw-away database next to $(BENCH_DATABASE_URL))"
+	@DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_evaluation.py
 	@echo "== make loadtest (p95)"
 	@$(BIN)/python bench/loadtest/run.py
 

@@ -11,7 +11,9 @@ change was not an import in a campaign without a snapshot);
 and the start alone (what the web request does: no data loaded, no query on the responses
 table).
 Three repeats each (BENCH_REPEAT), min / median.
-Runs in a throw-away SQLite database (LIVINGLAB_VAR_DIR in a temp folder).
+Runs in a throw-away SQLite database (LIVINGLAB_VAR_DIR in a temp folder), or with
+DATABASE_URL=postgres://… in a throw-away `<name>_bench_evaluation` database on that server
+(`make bench` runs both; the rows are read differently there: see `runs.dataset.response_rows`).
 Size: BENCH_PARTICIPANTS (default 100000).
 """
 
@@ -28,8 +30,11 @@ sys.path.insert(0, str(REPO))
 WORK = Path(tempfile.mkdtemp(prefix="livinglab-bench-"))
 os.environ["LIVINGLAB_VAR_DIR"] = str(WORK)
 os.environ["DJANGO_SETTINGS_MODULE"] = "livinglab.settings.test"
-os.environ.pop("DATABASE_URL", None)
 os.environ["DJANGO_MEDIA_ROOT"] = str(WORK / "media")
+
+from throwaway import drop_postgres, throwaway_postgres  # noqa: E402
+
+POSTGRES = throwaway_postgres("bench_evaluation")  # None: SQLite
 
 import django  # noqa: E402
 
@@ -92,21 +97,28 @@ def build() -> tuple[object, Path]:
         for position, wave in enumerate(WAVES):
             values = np.round(level + position * 0.1 * treated + rng.normal(0, 5, PARTICIPANTS), 2)
             wide[(wave, code)] = values
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO evaluation_response (response_set_id, participant_id, wave_id, "
-                    "indicator_id, value) VALUES (%s, %s, %s, %s, %s)",
-                    list(
-                        zip(
-                            [response_set.pk] * PARTICIPANTS,
-                            ids.tolist(),
-                            [waves[wave]] * PARTICIPANTS,
-                            [indicators[code]] * PARTICIPANTS,
-                            values.tolist(),
-                            strict=True,
-                        )
-                    ),
+            rows = list(
+                zip(
+                    [response_set.pk] * PARTICIPANTS,
+                    ids.tolist(),
+                    [waves[wave]] * PARTICIPANTS,
+                    [indicators[code]] * PARTICIPANTS,
+                    values.tolist(),
+                    strict=True,
                 )
+            )
+            columns = "response_set_id, participant_id, wave_id, indicator_id, value"
+            with transaction.atomic(), connection.cursor() as cursor:
+                if POSTGRES:
+                    load = f"COPY evaluation_response ({columns}) FROM STDIN"
+                    with cursor.cursor.copy(load) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(
+                        f"INSERT INTO evaluation_response ({columns}) VALUES (%s, %s, %s, %s, %s)",
+                        rows,
+                    )
     # The CSV export the reference script reads: wide, one row per participant × wave.
     frames = []
     for wave in WAVES:
@@ -271,7 +283,8 @@ def main() -> None:
             f"{min(runs):.1f} s / median {statistics.median(runs):.1f} s (target ≤ 5 s); "
             f"starting it in the request: median {statistics.median(starts) * 1000:.0f} ms, "
             "no data loaded")  # fmt: skip
-    say(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    database = "PostgreSQL" if POSTGRES else "SQLite"
+    say(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {database}")
 
 
 if __name__ == "__main__":
@@ -279,3 +292,5 @@ if __name__ == "__main__":
         main()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
+        if POSTGRES is not None:
+            drop_postgres(*POSTGRES)

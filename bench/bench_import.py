@@ -24,12 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["LIVINGLAB_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-import-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "livinglab.settings.dev")
+
+from throwaway import drop_postgres, throwaway_postgres  # noqa: E402
 
 INDICATORS = [
     "mvpa_minutes", "fruit_veg_portions", "sleep_hours", "screen_time_hours",
@@ -41,34 +42,7 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def throwaway_postgres() -> tuple[str, str] | None:
-    """Point DATABASE_URL at a fresh `<name>_bench_import` database; None for SQLite."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        os.environ.pop("DATABASE_URL", None)
-        return None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'livinglab'}_bench_import"
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    return admin, name
-
-
-def drop_postgres(admin: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-POSTGRES = throwaway_postgres()
+POSTGRES = throwaway_postgres("bench_import")
 
 import django  # noqa: E402
 

@@ -245,3 +245,88 @@ def test_a_withdrawal_refreshes_an_existing_snapshot_but_small_campaigns_get_no_
         dataset = load_dataset(protocol=protocol)
     assert not _reads_responses(queries)
     assert people[1].pk not in dataset.participants.index
+
+
+# --- One reader of a campaign's responses at a time (issue #15): a run that starts while the
+# snapshot task is reading the database waits for its file instead of loading the rows twice.
+
+
+def test_a_load_waits_for_the_snapshot_being_written_and_reads_it(snapshots):
+    import threading
+    import time
+
+    campaign = simulate_campaign(slug="fast-wait", n_per_group=12)
+    protocol = current_protocol(campaign)
+    expected = load_dataset(protocol=protocol)
+    (path,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    written = path.read_bytes()  # what the snapshot task will write
+    path.unlink()
+    holding, finished = threading.Event(), []
+
+    def snapshot_task():  # holds the campaign's lock while "reading", then writes the file
+        with dataset_module.campaign_lock(campaign.pk) as held:
+            holding.set()
+            time.sleep(0.4)
+            path.write_bytes(written)
+            finished.append((held, time.monotonic()))
+
+    task = threading.Thread(target=snapshot_task)
+    task.start()
+    try:
+        assert holding.wait(5)
+        with CaptureQueriesContext(connection) as queries:
+            observed = load_dataset(protocol=protocol)
+        loaded_at = time.monotonic()
+    finally:
+        task.join()
+    ((held, written_at),) = finished
+    assert held and loaded_at >= written_at  # it waited for the task…
+    assert not _reads_responses(queries), queries.captured_queries  # …and read its file
+    _same(expected, observed)
+
+
+def test_a_lock_held_too_long_does_not_stop_a_load(snapshots, monkeypatch, caplog):
+    campaign = simulate_campaign(slug="fast-stuck", n_per_group=12)
+    protocol = current_protocol(campaign)
+    monkeypatch.setattr(dataset_module, "LOCK_WAIT_SECONDS", 0.2)
+    with dataset_module.campaign_lock(campaign.pk):  # a stuck holder (another descriptor)
+        with CaptureQueriesContext(connection) as queries:
+            observed = load_dataset(protocol=protocol)
+    assert _reads_responses(queries)
+    assert "lock still held" in caplog.text
+    (path,) = snapshots.glob(f"campaign-{campaign.pk}-*.pickle")
+    path.unlink()
+    _same(load_dataset(protocol=protocol), observed)
+
+
+def test_response_rows_are_the_database_rows_exactly(snapshots):
+    """PostgreSQL packs each outcome's rows in one bytea: the same rows, bit for bit, as the
+    DB-API's tuples (SQLite reads those tuples)."""
+    import numpy as np
+
+    campaign = simulate_campaign(
+        slug="fast-packed", outcomes=(("a", "continuous"), ("b", "binary")), n_per_group=15,
+        missing=0.3,
+    )  # fmt: skip
+    for indicator_id in current_protocol(campaign).outcomes.values_list("indicator_id", flat=True):
+        query = (
+            Response.objects.filter(indicator_id=indicator_id, wave__campaign=campaign)
+            .order_by()
+            .values_list("participant_id", "wave_id", "value")
+        )
+        with CaptureQueriesContext(connection) as queries:
+            packed = dataset_module.response_rows(query)
+        assert ("float8send" in queries.captured_queries[-1]["sql"]) == (
+            connection.vendor == "postgresql"
+        )
+        tuples = sorted(query)
+        assert len(tuples) > 0
+        assert sorted(packed.tolist()) == tuples  # same ids, same float bits
+        assert packed.dtype == np.dtype(
+            [("participant", np.int64), ("wave", np.int64), ("value", float)]
+        )
+        # Above the bytea's capacity the DB-API path reads the same rows.
+        fallback = dataset_module.response_rows(query, most=dataset_module.PACKED_MAX_ROWS + 1)
+        assert sorted(fallback.tolist()) == tuples
+    empty = dataset_module.response_rows(query.filter(pk__lt=0))
+    assert len(empty) == 0

@@ -13,6 +13,14 @@ and added. The next load of the same data reads the file instead of sending a mi
 through the DB-API. The version is read before the data, so a snapshot never holds data older
 than its version. After an import commits, a worker writes the snapshot of the new version
 (`snapshot_refresh`, sent by `runs.receivers`), so even the first run after it reads the file.
+Reading the database for a campaign takes the campaign's lock (`campaign_lock`, a file lock under
+``VAR_DIR/locks``): a run that starts while that task is writing waits for it and reads the file
+instead of loading the same rows a second time.
+
+On PostgreSQL the rows of an outcome come back as one ``bytea`` packed by the server
+(`int8send`/`float8send`, big-endian), read by numpy without a Python object per value: about
+three times faster than the DB-API's tuples for a million rows. SQLite has no such function; it
+goes through ``fetchall``.
 
 numpy and pandas are imported inside the functions that use them: this module is reached from
 the admin's URLconf (through ``services``), and start-up must not load the scientific stack.
@@ -25,6 +33,8 @@ import logging
 import os
 import pickle
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +57,16 @@ PARTICIPANT_COLUMNS = ("group", "site_id", "site_setting", "sex", "age_band")
 # Below this many response rows a load is fast enough: no snapshot is written.
 SNAPSHOT_MIN_ROWS = 50_000
 SNAPSHOT_FORMAT = 2  # 2: every wave of the campaign, any set of indicators, in a dict
+# How long a load waits for another process reading the same campaign (the snapshot task) before
+# reading the database itself.
+LOCK_WAIT_SECONDS = 120.0
+# A PostgreSQL bytea holds at most 1 GB: above this many rows (24 bytes each) an outcome is read
+# through the DB-API instead.
+PACKED_MAX_ROWS = 40_000_000
+PACKED_SQL = (
+    "SELECT string_agg(int8send(answered.participant_id) || int8send(answered.wave_id) "
+    "|| float8send(answered.value), ''::bytea) FROM ({query}) AS answered"
+)
 UNSET = object()
 
 
@@ -199,6 +219,24 @@ def _snapshot_rows(
     if path is UNSET:
         path = _snapshot_path(campaign_id)
     stored = _snapshot_read(path) or {}
+    if _holds(stored, indicator_ids):
+        return stored["participants"], stored["withdrawn"], dict(stored["rows"])
+    with campaign_lock(campaign_id):
+        # Another process (the snapshot task after an import) may have written it meanwhile.
+        stored = _snapshot_read(path) or stored
+        return _read_and_keep(
+            campaign_id, stored, indicator_ids=indicator_ids, campaign_waves=campaign_waves,
+            path=path,
+        )  # fmt: skip
+
+
+def _holds(stored: dict, indicator_ids: list[int]) -> bool:
+    rows = stored.get("rows") or {}
+    return "participants" in stored and all(key in rows for key in indicator_ids)
+
+
+def _read_and_keep(campaign_id: int, stored: dict, *, indicator_ids, campaign_waves, path):
+    """What `stored` lacks, read from the database; the whole kept as the new snapshot."""
     rows_by_indicator = dict(stored.get("rows") or {})
     missing = [key for key in dict.fromkeys(indicator_ids) if key not in rows_by_indicator]
     if "participants" in stored and not missing:
@@ -213,13 +251,14 @@ def _snapshot_rows(
         campaign_waves = list(
             Wave.objects.filter(campaign_id=campaign_id).values_list("id", flat=True)
         )
+    # At most one row per participant (enrolled or withdrawn), wave and indicator.
+    most = (len(participants) + withdrawn) * len(campaign_waves)
     for indicator_id in missing:
-        rows_by_indicator[indicator_id] = _rows_array(
-            _fetch(
-                Response.objects.filter(indicator_id=indicator_id, wave_id__in=campaign_waves)
-                .order_by()
-                .values_list("participant_id", "wave_id", "value")
-            )
+        rows_by_indicator[indicator_id] = response_rows(
+            Response.objects.filter(indicator_id=indicator_id, wave_id__in=campaign_waves)
+            .order_by()
+            .values_list("participant_id", "wave_id", "value"),
+            most=most,
         )
     if sum(len(rows) for rows in rows_by_indicator.values()) >= SNAPSHOT_MIN_ROWS:
         _snapshot_write(
@@ -333,12 +372,69 @@ def _snapshot_write(path, content) -> None:
         logger.warning("Dataset snapshot %s not written (%s)", path, error)
 
 
+@contextmanager
+def campaign_lock(campaign_id: int):
+    """Hold the campaign's dataset lock (one reader of its responses at a time on this machine).
+
+    A file lock (`fcntl.flock`) under ``VAR_DIR/locks``, released when the file is closed, also
+    when the process dies. After `LOCK_WAIT_SECONDS` the caller goes on without it (logged): a
+    stuck task must not stop runs. Yields whether the lock is held.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no lock, each load reads for itself
+        yield False
+        return
+    folder = Path(settings.VAR_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"dataset-campaign-{campaign_id}.lock").open("a+b") as handle:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        held = False
+        while not held:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    logger.warning("Dataset of campaign %s: lock still held after %s s, reading "
+                                   "without it", campaign_id, LOCK_WAIT_SECONDS)  # fmt: skip
+                    break
+                time.sleep(0.05)
+        yield held  # closing the file releases the lock
+
+
+def response_rows(queryset, *, most: int | None = None):
+    """A ``values_list("participant_id", "wave_id", "value")`` query as a structured array.
+
+    PostgreSQL packs the rows into one ``bytea`` (unless `most` rows could overflow it);
+    elsewhere the DB-API's tuples are converted.
+    """
+    import numpy as np
+
+    connection = connections[router.db_for_read(queryset.model)]
+    if connection.vendor != "postgresql" or (most is not None and most > PACKED_MAX_ROWS):
+        return _rows_array(_fetch(queryset))
+    sql, params = queryset.query.sql_with_params()  # the ORM's SQL; values stay parameters
+    packed = PACKED_SQL.format(query=sql)
+    with connection.cursor() as cursor:
+        cursor.execute(packed, params)
+        (content,) = cursor.fetchone()
+    wire = np.dtype([("participant", ">i8"), ("wave", ">i8"), ("value", ">f8")])
+    return np.frombuffer(content or b"", dtype=wire).astype(_row_dtype())
+
+
+def _row_dtype():
+    """(participant, wave id, value) rows, native byte order."""
+    import numpy as np
+
+    return np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
+
+
 def _rows_array(rows: list[tuple]):
     """(participant, wave id, value) rows as one structured numpy array."""
     import numpy as np
 
-    row_dtype = np.dtype([("participant", np.int64), ("wave", np.int64), ("value", float)])
-    return np.fromiter(rows, dtype=row_dtype, count=len(rows))
+    return np.fromiter(rows, dtype=_row_dtype(), count=len(rows))
 
 
 def _wide(
