@@ -38,6 +38,13 @@ app.add_defaults(
                 "schedule": float(os.environ.get(RECOVER_EVERY_ENV) or 60),
                 "options": {"expires": 50},  # ticks piled up behind a busy worker are dropped
             },
+            # Uploads previewed but never confirmed (participants' answers) are deleted once
+            # expired (LIVINGLAB_PARKED_UPLOAD_SECONDS).
+            "core-purge-parked-uploads": {
+                "task": "core.purge_parked_uploads",
+                "schedule": 3600.0,
+                "options": {"expires": 1800},
+            },
             # Campaigns past their retention period lose their participants and answers.
             "campaigns-apply-retention": {
                 "task": "campaigns.apply_retention",
@@ -48,8 +55,10 @@ app.add_defaults(
     }
 )
 app.autodiscover_tasks()
-# Sub-packages of an app keep their tasks beside their services.
-app.autodiscover_tasks(["livinglab.evaluation.runs", "livinglab.evaluation.pooled"])
+# Sub-packages of an app keep their tasks beside their services; livinglab.core is no app.
+app.autodiscover_tasks(
+    ["livinglab.evaluation.runs", "livinglab.evaluation.pooled", "livinglab.core"]
+)
 
 
 @app.on_after_configure.connect

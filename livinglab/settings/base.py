@@ -281,6 +281,9 @@ LIVINGLAB_UPLOAD_MAX_UNZIPPED_BYTES = env.int(
 )
 # An XLSX unpacking to more than this many times its size is refused (decompression bomb).
 LIVINGLAB_UPLOAD_MAX_ZIP_RATIO = env.int("LIVINGLAB_UPLOAD_MAX_ZIP_RATIO", default=100)
+# An upload previewed but never confirmed (participants' answers, in the private storage) is
+# refused and deleted after this many seconds; sign-out deletes the session's at once.
+LIVINGLAB_PARKED_UPLOAD_SECONDS = env.int("LIVINGLAB_PARKED_UPLOAD_SECONDS", default=2 * 3600)
 LIVINGLAB_PUBLIC_FORM_RATE = (env.int("LIVINGLAB_QUESTIONNAIRE_PER_10_MIN", default=20), 600)
 EVALUATION_RUN_STALE_MINUTES = env.int("EVALUATION_RUN_STALE_MINUTES", default=15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIVINGLAB_UPLOAD_MAX_BYTES + 1_000_000

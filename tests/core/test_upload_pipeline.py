@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -151,3 +152,55 @@ def test_both_flows_refuse_an_unsupported_format_alike(admin_client, campaign):
     ]
     assert all("Format non pris en charge" in message for message in messages)
     assert Participant.objects.filter(code__startswith="N-").count() == 0
+
+
+# --- A parked file holds participants' answers: never kept longer than needed.
+
+
+@pytest.mark.parametrize("flow", FLOWS, ids=IDS)
+def test_a_preview_confirmed_too_late_is_refused_and_its_file_deleted(
+    admin_client, campaign, settings, flow
+):
+    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    token = flow.post(admin_client, campaign, flow.valid(), "valid.csv").context["token"]
+    assert (private / "uploads" / token).exists()
+    settings.LIVINGLAB_PARKED_UPLOAD_SECONDS = -1  # the preview is older than the limit
+    confirmed = flow.confirm(admin_client, campaign, token)
+    assert confirmed.status_code == 302
+    shown = [str(message) for message in get_messages(confirmed.wsgi_request)]
+    assert shown == ["Cet import a expiré : déposez le fichier à nouveau."]
+    assert flow.written(campaign) == 0
+    assert not (private / "uploads" / token).exists()
+
+
+@pytest.mark.parametrize("flow", FLOWS, ids=IDS)
+def test_signing_out_deletes_the_session_s_parked_files(admin_client, campaign, settings, flow):
+    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    token = flow.post(admin_client, campaign, flow.valid(), "valid.csv").context["token"]
+    other = private / "uploads" / "someone-else-s"  # another session's file stays
+    other.write_bytes(b"code\n")
+    assert (private / "uploads" / token).exists()
+    admin_client.post(reverse("wagtailadmin_logout"))
+    assert not (private / "uploads" / token).exists()
+    assert other.exists()
+
+
+def test_the_hourly_task_deletes_only_expired_parked_files(settings):
+    import os
+    import time
+
+    from livinglab.celery import app
+    from livinglab.core.tasks import purge_parked_uploads_task
+
+    private = Path(settings.STORAGES["private"]["OPTIONS"]["location"]) / "uploads"
+    private.mkdir(parents=True, exist_ok=True)
+    settings.LIVINGLAB_PARKED_UPLOAD_SECONDS = 3600
+    old, recent = private / "old", private / "recent"
+    old.write_bytes(b"code\n")
+    recent.write_bytes(b"code\n")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert purge_parked_uploads_task.apply().get() == 1
+    assert not old.exists() and recent.exists()
+    schedule = app.conf.beat_schedule["core-purge-parked-uploads"]
+    assert schedule["task"] == purge_parked_uploads_task.name and schedule["schedule"] <= 3600

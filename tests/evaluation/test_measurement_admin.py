@@ -91,8 +91,10 @@ def test_upload_previews_then_imports_on_confirmation(client, campaign, users):
     assert confirmed.status_code == 302
     assert Response.objects.count() == 17 and Participant.objects.count() == 3
     # The token is single use.
-    again = client.post(f"/admin/measurement/{campaign.pk}/import/", {"token": token})
-    assert again.status_code == 200 and Response.objects.count() == 17
+    again = client.post(f"/admin/measurement/{campaign.pk}/import/", {"token": token}, follow=True)
+    assert again.redirect_chain == [(f"/admin/measurement/{campaign.pk}/import/", 302)]
+    assert "Cet import a expiré : déposez le fichier à nouveau." in again.content.decode()
+    assert Response.objects.count() == 17
 
 
 def test_upload_with_a_bad_row_shows_row_column_reason_and_writes_nothing(client, campaign, users):

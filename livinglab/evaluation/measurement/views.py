@@ -157,6 +157,9 @@ def responses_upload(request, campaign_id: int):
         "template_url": template_url + (f"?vague={chosen}" if chosen else ""),
     }
     parked = PARKED.claim(request, request.POST["token"]) if "token" in request.POST else None
+    if "token" in request.POST and parked is None:  # expired, or a second click
+        messages.error(request, _("Cet import a expiré : déposez le fichier à nouveau."))
+        return redirect(request.get_full_path())
     if parked is not None:
         if parked.options["campaign"] != campaign.pk:
             raise PermissionDenied
