@@ -170,3 +170,27 @@ def test_too_few_sites_cluster_by_participant_instead():
     (activity,) = primary(run.result, "activity")
     assert activity["extra"]["n_clusters"] == 60
     assert activity["ci_low"] < activity["estimate"] < activity["ci_high"]
+
+
+def test_a_binary_outcome_everyone_answered_alike_in_one_cell_claims_no_odds_ratio():
+    """Every comparison participant answers 0 at baseline: the logit's maximum likelihood
+    estimate does not exist (separation), so the run reports no odds ratio and no p-value
+    (it used to print p = 0 with an interval of width 0), and says why in plain French."""
+    from livinglab.evaluation.models import Response
+
+    campaign = simulate_campaign(
+        slug="separated", design="controlled_pre_post",
+        outcomes=(("sleep", "continuous"), ("smoker", "binary")), n_per_group=30, subgroups=(),
+    )  # fmt: skip
+    cell = Response.objects.filter(
+        indicator__code="smoker", wave__code="baseline", participant__group="comparison"
+    )
+    assert cell.exclude(value=0).exists()  # the builder's data had both answers there
+    cell.update(value=0.0)
+    run = run_sync(campaign)
+    assert run.status == "succeeded", run.error
+    (row,) = primary(run.result, "smoker")
+    assert row["method"] == "did_logit"
+    assert row["estimate"] is None and row["p_value"] is None and row["ci_low"] is None
+    notice = "« Smoker » : résultat non calculable (dans un des groupes, à l'une des vagues, "
+    assert any(n.startswith(notice) and "tous oui ou tous non" in n for n in run.result["notices"])

@@ -146,3 +146,43 @@ def test_did_logit_on_a_known_odds_ratio():
 def test_did_with_an_empty_cell_says_why():
     result = did_ols(y=[1.0, 2.0, 3.0], group=[0, 0, 1], wave=[0, 1, 0], cluster=["a", "b", "c"])
     assert result.estimate is None and "cell" in result.extra["reason"]
+
+
+def test_did_logit_with_a_cell_of_only_zeros_gives_no_odds_ratio():
+    """Separation (Albert & Anderson 1984, Biometrika 71:1–10): when every comparison
+    participant answers 0 at baseline that cell's log-odds are −∞, the maximum likelihood
+    estimate does not exist, and the fitter stopped at about −23.6 with a zero standard error,
+    reported as p = 0 and a confidence interval of width 0. No odds ratio is claimed now."""
+    rows = []
+    for group, wave, last in [(0, 0, 0), (0, 1, 30), (1, 0, 20), (1, 1, 40)]:
+        for person in range(100):
+            rows.append((group, wave, int(person < last), f"{group}-{person}"))
+    frame = pd.DataFrame(rows, columns=["group", "wave", "y", "person"])
+    result = did_logit(
+        y=frame["y"], group=frame["group"], wave=frame["wave"], cluster=frame["person"]
+    )
+    assert result.estimate is None and result.p_value is None and result.ci_low is None
+    assert "only 0s or only 1s" in result.extra["reason"]
+    # Without that cell the same data give an odds ratio with a real interval.
+    frame.loc[(frame["group"] == 0) & (frame["wave"] == 0) & (frame["person"] == "0-0"), "y"] = 1
+    fitted = did_logit(
+        y=frame["y"], group=frame["group"], wave=frame["wave"], cluster=frame["person"]
+    )
+    assert fitted.p_value > 0 and fitted.ci_low < fitted.estimate < fitted.ci_high
+
+
+def test_logit_cluster_gives_no_z_test_for_a_zero_standard_error():
+    # One cluster per group in a saturated model: every cluster's scores sum to zero, so the
+    # cluster-robust variance is 0 (Cameron & Miller 2015, J. Human Resources 50:317–372).
+    cluster = np.repeat(["a", "b"], 40)
+    group = (cluster == "b").astype(float)
+    wave = np.tile([0.0, 1.0], 40)
+    y = np.array([(i % 5 == 0) or (g and w and i % 3 == 0) for i, (g, w) in
+                  enumerate(zip(group, wave, strict=True))], dtype=float)  # fmt: skip
+    coefficients = logit_cluster(
+        y=y, regressors={"group": group, "wave": wave, "group_x_wave": group * wave},
+        cluster=cluster,
+    )  # fmt: skip
+    interaction = coefficients["group_x_wave"]
+    assert interaction.standard_error == pytest.approx(0, abs=1e-12)
+    assert np.isnan(interaction.p_value) and np.isnan(interaction.statistic)

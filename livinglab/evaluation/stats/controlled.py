@@ -260,6 +260,10 @@ def cr2_contrast(
     return variance, df
 
 
+# A cluster-robust standard error this small relative to its estimate is zero up to rounding.
+ZERO_STANDARD_ERROR = 1e-9
+
+
 def logit_cluster(
     *,
     y: ArrayLike,
@@ -277,7 +281,10 @@ def logit_cluster(
     critical = stats.norm.ppf(1 - alpha / 2)
     result = {}
     for name, estimate, standard_error in zip(params.index, params, standard_errors, strict=True):
-        z_value = estimate / standard_error
+        # A zero standard error (separation, or one cluster per group; rounding leaves ~1e-13)
+        # has no z test: NaN, not p = 0.
+        degenerate = standard_error <= ZERO_STANDARD_ERROR * (1 + abs(estimate))
+        z_value = math.nan if degenerate else estimate / standard_error
         result[name] = Coefficient(
             estimate=float(estimate),
             standard_error=float(standard_error),
@@ -351,6 +358,14 @@ def did_logit(
         raise ValueError("did_logit needs a 0/1 outcome")
     if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
         return empty_result("did_logit", len(frame), "a group × wave cell is empty or one cluster")
+    proportions = frame.groupby(["group", "wave"])["y"].mean()
+    if proportions.isin([0.0, 1.0]).any():
+        # Separation: the saturated model's log-odds of that cell are infinite, so the maximum
+        # likelihood estimate does not exist (Albert & Anderson 1984, Biometrika 71:1–10) and a
+        # fitter stops at a huge coefficient with a zero standard error (p = 0: a false claim).
+        return empty_result(
+            "did_logit", len(frame), "a group × wave cell has only 0s or only 1s: no odds ratio"
+        )
     regressors = {
         "group": frame["group"],
         "wave": frame["wave"],
@@ -361,7 +376,6 @@ def did_logit(
     )["group_x_wave"]
     params, covariance = _logit_fit(y=frame["y"], regressors=regressors, cluster=frame["cluster"])
     risk, risk_se, risk_low, risk_high = risk_difference_did(params, covariance, alpha)
-    proportions = frame.groupby(["group", "wave"])["y"].mean()
     return TestResult(
         method="did_logit",
         n=len(frame),

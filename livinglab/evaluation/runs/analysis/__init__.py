@@ -168,5 +168,30 @@ def _explain_small(
         elif row["estimate"] is None:
             notices.append(
                 _("« %(label)s » : résultat non calculable (%(reason)s)")
-                % {"label": outcome.label, "reason": row["extra"].get("reason", "")}
+                % {"label": outcome.label, "reason": reason_text(row["extra"].get("reason", ""))}
             )
+
+
+def reason_text(reason: str) -> str:
+    """The statistics' reason for a result without numbers, in the reader's language.
+
+    The stats package says it in English for developers; a reason it may add later and any
+    numerical error's own message are shown as they are.
+    """
+    known = {
+        "a group × wave cell is empty or one cluster": _(
+            "un des groupes n'a aucune réponse à l'une des vagues, ou un seul participant"
+        ),
+        "a group × wave cell has only 0s or only 1s: no odds ratio": _(
+            "dans un des groupes, à l'une des vagues, tous les participants ont donné la même "
+            "réponse (tous oui ou tous non) : le rapport des cotes n'est pas défini"
+        ),
+        "needs both groups and at least 4 pairs": _(
+            "il faut les deux groupes et au moins 4 paires complètes"
+        ),
+        "fewer than 2 complete pairs": _("moins de 2 paires complètes"),
+        "all differences are equal": _("toutes les différences entre vagues sont égales"),
+        "all differences are zero": _("aucune réponse n'a changé entre les vagues"),
+        "no complete pairs": _("aucune paire complète"),
+    }
+    return known.get(reason, reason)
