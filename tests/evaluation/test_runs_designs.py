@@ -194,3 +194,20 @@ def test_a_binary_outcome_everyone_answered_alike_in_one_cell_claims_no_odds_rat
     assert row["estimate"] is None and row["p_value"] is None and row["ci_low"] is None
     notice = "« Smoker » : résultat non calculable (dans un des groupes, à l'une des vagues, "
     assert any(n.startswith(notice) and "tous oui ou tous non" in n for n in run.result["notices"])
+
+
+def test_every_reason_without_numbers_is_said_in_french_and_english():
+    import json
+
+    from django.utils import translation
+
+    from livinglab.evaluation.runs.analysis import reason_text
+    from livinglab.evaluation.stats.results import NoNumbers, empty_result
+
+    for reason in NoNumbers:
+        stored = json.loads(json.dumps(empty_result("m", 0, reason).to_dict()))["extra"]["reason"]
+        assert stored == reason.value  # the results document keeps the plain English text
+        french = reason_text(stored)
+        with translation.override("en"):
+            english = reason_text(stored)
+        assert french != stored and english != french, reason  # some English equal the code's

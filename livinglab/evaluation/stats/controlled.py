@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from ._data import as_float, labels
-from .results import TestResult, empty_result
+from .results import NoNumbers, TestResult, empty_result
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def did_ols(
     """
     frame = _long_frame(y, group, wave, cluster)
     if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
-        return empty_result("did_ols", len(frame), "a group × wave cell is empty or one cluster")
+        return empty_result("did_ols", len(frame), NoNumbers.EMPTY_CELL)
     coefficients, df = ols_cluster(
         y=frame["y"],
         regressors={
@@ -181,7 +181,7 @@ def ancova(
     )
     frame = pd.DataFrame(columns).dropna(subset=["baseline", "followup", "group"])
     if frame["group"].nunique() < 2 or len(frame) < 4:
-        return empty_result("ancova", len(frame), "needs both groups and at least 4 pairs")
+        return empty_result("ancova", len(frame), NoNumbers.TOO_FEW_FOR_ANCOVA)
     design = sm.add_constant(frame[["baseline", "group"]])
     fit = sm.OLS(frame["followup"], design).fit()
     n_clusters = int(frame["cluster"].nunique())
@@ -357,15 +357,13 @@ def did_logit(
     if not frame["y"].isin([0.0, 1.0]).all():
         raise ValueError("did_logit needs a 0/1 outcome")
     if not _has_all_cells(frame) or frame["cluster"].nunique() < 2:
-        return empty_result("did_logit", len(frame), "a group × wave cell is empty or one cluster")
+        return empty_result("did_logit", len(frame), NoNumbers.EMPTY_CELL)
     proportions = frame.groupby(["group", "wave"])["y"].mean()
     if proportions.isin([0.0, 1.0]).any():
         # Separation: the saturated model's log-odds of that cell are infinite, so the maximum
         # likelihood estimate does not exist (Albert & Anderson 1984, Biometrika 71:1–10) and a
         # fitter stops at a huge coefficient with a zero standard error (p = 0: a false claim).
-        return empty_result(
-            "did_logit", len(frame), "a group × wave cell has only 0s or only 1s: no odds ratio"
-        )
+        return empty_result("did_logit", len(frame), NoNumbers.SEPARATION)
     regressors = {
         "group": frame["group"],
         "wave": frame["wave"],

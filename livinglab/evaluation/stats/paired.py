@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
 from ._data import complete_cases
-from .results import TestResult, empty_result
+from .results import NoNumbers, TestResult, empty_result
 
 # Below this many discordant pairs the chi-squared approximation is too rough (DESIGN.md §3).
 EXACT_MCNEMAR_BELOW = 25
@@ -21,11 +21,11 @@ def paired_t(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) -
     difference = after - before
     n = difference.size
     if n < 2:
-        return empty_result("paired_t", n, "fewer than 2 complete pairs")
+        return empty_result("paired_t", n, NoNumbers.TOO_FEW_PAIRS)
     mean = float(difference.mean())
     sd = float(difference.std(ddof=1))
     if sd == 0:
-        return empty_result("paired_t", n, "all differences are equal")
+        return empty_result("paired_t", n, NoNumbers.EQUAL_DIFFERENCES)
     df = n - 1
     standard_error = sd / math.sqrt(n)
     t_value = mean / standard_error
@@ -108,7 +108,7 @@ def mcnemar(*, baseline: ArrayLike, followup: ArrayLike, alpha: float = 0.05) ->
         raise ValueError("mcnemar needs 0/1 values")
     n = before.size
     if n == 0:
-        return empty_result("mcnemar_exact", 0, "no complete pairs")
+        return empty_result("mcnemar_exact", 0, NoNumbers.NO_PAIRS)
     increases = int(np.sum((before == 0) & (after == 1)))
     decreases = int(np.sum((before == 1) & (after == 0)))
     discordant = increases + decreases

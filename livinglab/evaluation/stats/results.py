@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,19 @@ class TestResult:
     def to_dict(self) -> dict[str, Any]:
         """Serialise for the results JSON: plain floats, None for NaN or infinite numbers."""
         return {item.name: json_safe(getattr(self, item.name)) for item in fields(self)}
+
+
+class NoNumbers(StrEnum):
+    """Why a method gave no numbers, as stored in a result's ``extra["reason"]`` (English, for
+    developers; `runs.analysis.reason_text` says each in the reader's language)."""
+
+    EMPTY_CELL = "a group × wave cell is empty or one cluster"
+    SEPARATION = "a group × wave cell has only 0s or only 1s: no odds ratio"
+    TOO_FEW_FOR_ANCOVA = "needs both groups and at least 4 pairs"
+    TOO_FEW_PAIRS = "fewer than 2 complete pairs"
+    EQUAL_DIFFERENCES = "all differences are equal"
+    ZERO_DIFFERENCES = "all differences are zero"
+    NO_PAIRS = "no complete pairs"
 
 
 def empty_result(method: str, n: int, reason: str) -> TestResult:

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from ._data import complete_cases
-from .results import TestResult, empty_result
+from .results import NoNumbers, TestResult, empty_result
 
 # R computes the exact null distribution when n < 50 and there are no ties or zeros.
 EXACT_BELOW = 50
@@ -37,7 +37,7 @@ def wilcoxon_signed_rank(
     nonzero = differences[differences != 0]
     n = nonzero.size
     if n == 0:
-        return empty_result("wilcoxon_signed_rank", differences.size, "all differences are zero")
+        return empty_result("wilcoxon_signed_rank", differences.size, NoNumbers.ZERO_DIFFERENCES)
     ranks = stats.rankdata(np.abs(nonzero))
     v_plus = float(ranks[nonzero > 0].sum())
     v_minus = float(ranks[nonzero < 0].sum())

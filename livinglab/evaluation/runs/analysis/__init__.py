@@ -175,23 +175,23 @@ def _explain_small(
 def reason_text(reason: str) -> str:
     """The statistics' reason for a result without numbers, in the reader's language.
 
-    The stats package says it in English for developers; a reason it may add later and any
-    numerical error's own message are shown as they are.
+    The stats package says it in English for developers (`stats.results.NoNumbers`); a
+    numerical error's own message is shown as it is.
     """
+    from livinglab.evaluation.stats.results import NoNumbers
+
     known = {
-        "a group × wave cell is empty or one cluster": _(
+        NoNumbers.EMPTY_CELL: _(
             "un des groupes n'a aucune réponse à l'une des vagues, ou un seul participant"
         ),
-        "a group × wave cell has only 0s or only 1s: no odds ratio": _(
+        NoNumbers.SEPARATION: _(
             "dans un des groupes, à l'une des vagues, tous les participants ont donné la même "
             "réponse (tous oui ou tous non) : le rapport des cotes n'est pas défini"
         ),
-        "needs both groups and at least 4 pairs": _(
-            "il faut les deux groupes et au moins 4 paires complètes"
-        ),
-        "fewer than 2 complete pairs": _("moins de 2 paires complètes"),
-        "all differences are equal": _("toutes les différences entre vagues sont égales"),
-        "all differences are zero": _("aucune réponse n'a changé entre les vagues"),
-        "no complete pairs": _("aucune paire complète"),
+        NoNumbers.TOO_FEW_FOR_ANCOVA: _("il faut les deux groupes et au moins 4 paires complètes"),
+        NoNumbers.TOO_FEW_PAIRS: _("moins de 2 paires complètes"),
+        NoNumbers.EQUAL_DIFFERENCES: _("toutes les différences entre vagues sont égales"),
+        NoNumbers.ZERO_DIFFERENCES: _("aucune réponse n'a changé entre les vagues"),
+        NoNumbers.NO_PAIRS: _("aucune paire complète"),
     }
     return known.get(reason, reason)
